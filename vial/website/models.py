@@ -1,0 +1,693 @@
+"""The public website: pages, and the snippets editors keep (clinicians, testimonials, accreditations).
+
+Treatment facts live in fields, not only in prose, because booking (durations, eligibility),
+follow-up (re-treatment reminders) and charting (prescription-only, licence status) read them.
+"""
+
+from datetime import date
+
+from django import forms
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Avg, Count
+from django.utils.functional import cached_property
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin
+from wagtail.search import index
+
+from . import seo
+from .blocks import BodyBlock, FAQStreamBlock
+
+
+def lines(text: str) -> list[str]:
+    """Split an editor's one-item-per-line field into clean items."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# --- Shared pieces ---------------------------------------------------------------------------
+
+
+class HeroImageMixin(models.Model):
+    """An image for the page header and for OpenGraph sharing."""
+
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_alt = models.CharField(
+        max_length=200, blank=True, help_text="Describe the image for people who cannot see it."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class BasePage(HeroImageMixin, Page):
+    """Every public page: hero image, breadcrumbs and JSON-LD."""
+
+    show_in_menus_default = True
+
+    class Meta:
+        abstract = True
+
+    @cached_property
+    def breadcrumb_pages(self) -> list[Page]:
+        """The trail from the home page down to this page (one query)."""
+        ancestors = self.get_ancestors().filter(depth__gt=1).only("id", "title", "url_path", "path", "depth")
+        return [*ancestors, self]
+
+    def json_ld(self, request) -> list[dict]:
+        """Structured data for search engines; page types add their own schema.org objects."""
+        return [seo.breadcrumbs(self, request)]
+
+
+@register_setting(icon="site")
+class ClinicSettings(BaseSiteSetting):
+    """Facts about the clinic as a whole, shown in the header, footer and JSON-LD."""
+
+    name = models.CharField(max_length=100, default="Vial Aesthetics")
+    motto = models.CharField(max_length=100, default="Passion | Precision | Perfection")
+    region = models.CharField(max_length=100, default="South West England")
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("motto"), FieldPanel("region"), FieldPanel("phone"), FieldPanel("email")]
+
+    class Meta:
+        verbose_name = "clinic details"
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+class Clinician(index.Indexed, models.Model):
+    """A clinician who writes answers and reviews treatment pages (shown with credentials)."""
+
+    class Regulator(models.TextChoices):
+        GMC = "GMC", "General Medical Council"
+        GDC = "GDC", "General Dental Council"
+        NMC = "NMC", "Nursing and Midwifery Council"
+        GPHC = "GPhC", "General Pharmaceutical Council"
+
+    name = models.CharField(max_length=100, help_text="As patients should see it, e.g. 'Dr Amelia Hart'.")
+    role = models.CharField(max_length=100, help_text="e.g. 'Aesthetic doctor and prescriber'.")
+    credentials = models.CharField(max_length=100, blank=True, help_text="e.g. 'MBChB, MRCGP'.")
+    regulator = models.CharField(max_length=5, choices=Regulator.choices, blank=True)
+    registration_number = models.CharField(max_length=20, blank=True)
+    bio = models.TextField(blank=True)
+
+    search_fields = [index.SearchField("name")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("role"),
+        FieldPanel("credentials"),
+        FieldRowPanel([FieldPanel("regulator"), FieldPanel("registration_number")]),
+        FieldPanel("bio"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def byline(self) -> str:
+        return ", ".join(part for part in [self.name, self.credentials] if part)
+
+
+# --- Home, standard pages --------------------------------------------------------------------
+
+
+class HomePage(BasePage):
+    """The front door: motto, region, the problems we treat, latest answers and reviews."""
+
+    intro = models.TextField(help_text="One or two sentences under the motto.")
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("hero_alt"),
+        FieldPanel("body"),
+    ]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["treatments"] = TreatmentPage.objects.live().public().specific().order_by("path")[:6]
+        context["questions"] = (
+            QuestionPage.objects.live().public().select_related("author").order_by("-date", "-pk")[:3]
+        )
+        context["testimonials"] = Testimonial.objects.public().select_related("treatment")[:3]
+        context["rating"] = Testimonial.aggregate_rating()
+        return context
+
+    def json_ld(self, request):
+        return [seo.organisation(request), *seo.clinics(request)]
+
+
+class StandardPage(BasePage):
+    """A plain content page: privacy notice, complaints procedure, about us."""
+
+    intro = models.TextField(blank=True)
+    body = StreamField(BodyBlock())
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+
+# --- Treatments ------------------------------------------------------------------------------
+
+
+class TreatmentIndexPage(BasePage):
+    """The treatments catalogue, grouped by aesthetic and medical use."""
+
+    intro = models.TextField(blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["website.TreatmentPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        treatments = TreatmentPage.objects.child_of(self).live().public().order_by("path")
+        context["groups"] = [
+            (label, [t for t in treatments if t.category == value]) for value, label in TreatmentPage.Category.choices
+        ]
+        return context
+
+
+class TreatmentPage(BasePage):
+    """One treatment (or one use of a medicine), held as structured facts.
+
+    Booking reads `min_retreatment_days`, `prescription_only` and `consultation_required`;
+    follow-up reads `duration_months_min`; charting reads `prescription_only` and `licence`.
+    """
+
+    class Category(models.TextChoices):
+        AESTHETIC = "aesthetic", "Aesthetic"
+        MEDICAL = "medical", "Medical"
+
+    class Licence(models.TextChoices):
+        LICENSED = "licensed", "Licensed use"
+        OFF_LABEL = "off_label", "Off-label use"
+        NOT_A_MEDICINE = "not_medicine", "Not a medicine"
+
+    patient_problem = models.CharField(
+        max_length=160, help_text="The problem as a patient would say it, e.g. 'I sweat through my shirts'."
+    )
+    patient_phrases = models.TextField(
+        blank=True,
+        help_text="Other ways patients describe it, one per line. Search matches these words.",
+    )
+    summary = models.CharField(max_length=300, help_text="One or two sentences for cards and search results.")
+    category = models.CharField(max_length=12, choices=Category.choices, default=Category.AESTHETIC)
+    areas = models.TextField(help_text="Areas of the body treated, one per line (e.g. 'Underarms').")
+    how_it_works = RichTextField(features=["bold", "italic", "link", "ul"])
+    injection_sites = models.TextField(
+        blank=True, help_text="Where it is given, in plain words (e.g. 'a grid of tiny injections in each armpit')."
+    )
+    procedure_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(5), MaxValueValidator(240)], help_text="Time in the chair."
+    )
+    onset = models.CharField(max_length=100, help_text="When results show, in words, e.g. 'within a week'.")
+    onset_days_max = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Latest day results are expected; used in aftercare messages."
+    )
+    duration_months_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Shortest typical effect, in months. Re-treatment reminders use this."
+    )
+    duration_months_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_retreatment_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Fewest days between treatments (e.g. 84 for 12 weeks). Booking refuses anything sooner.",
+    )
+    consultation_required = models.BooleanField(
+        default=True, help_text="A consultation must come before the first treatment."
+    )
+    prescription_only = models.BooleanField(
+        default=False,
+        help_text="A prescription-only medicine: needs a prescriber's in-person assessment; not for under-18s.",
+    )
+    licence = models.CharField(max_length=12, choices=Licence.choices, default=Licence.NOT_A_MEDICINE)
+    side_effects = models.TextField(blank=True, help_text="One per line.")
+    not_suitable_for = models.TextField(blank=True, help_text="Who should not have it, one per line.")
+    price_from = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, help_text="Price of the consultation or treatment from."
+    )
+    faqs = StreamField(FAQStreamBlock(), blank=True)
+    body = StreamField(BodyBlock(), blank=True)
+    reviewed_on = models.DateField(null=True, blank=True, help_text="Date of the last medical review of this page.")
+    reviewed_by = models.ForeignKey(
+        Clinician, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_treatments"
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("patient_problem"), FieldPanel("patient_phrases"), FieldPanel("summary")],
+            heading="In patients' words",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("category"),
+                FieldPanel("areas"),
+                FieldPanel("how_it_works"),
+                FieldPanel("injection_sites"),
+                FieldPanel("procedure_minutes"),
+            ],
+            heading="The treatment",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("onset"),
+                FieldPanel("onset_days_max"),
+                FieldRowPanel([FieldPanel("duration_months_min"), FieldPanel("duration_months_max")]),
+                FieldPanel("min_retreatment_days"),
+            ],
+            heading="Timing",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("consultation_required"),
+                FieldPanel("prescription_only"),
+                FieldPanel("licence"),
+                FieldPanel("side_effects"),
+                FieldPanel("not_suitable_for"),
+                FieldPanel("price_from"),
+            ],
+            heading="Safety and suitability",
+        ),
+        FieldPanel("faqs"),
+        FieldPanel("body"),
+        FieldPanel("hero_image"),
+        FieldPanel("hero_alt"),
+        FieldRowPanel([FieldPanel("reviewed_on"), FieldPanel("reviewed_by")], heading="Medical review"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("patient_problem", boost=4),
+        index.SearchField("patient_phrases", boost=4),
+        index.SearchField("summary", boost=2),
+        index.SearchField("areas", boost=2),
+        index.SearchField("how_it_works"),
+        index.SearchField("injection_sites"),
+        index.FilterField("category"),
+    ]
+    parent_page_types = ["website.TreatmentIndexPage"]
+    subpage_types = []
+
+    def clean(self):
+        super().clean()
+        if (
+            self.duration_months_min
+            and self.duration_months_max
+            and self.duration_months_min > self.duration_months_max
+        ):
+            raise ValidationError({"duration_months_max": "The longest duration cannot be shorter than the shortest."})
+        if self.prescription_only and self.licence == self.Licence.NOT_A_MEDICINE:
+            raise ValidationError({"licence": "A prescription-only medicine is either licensed or off-label here."})
+
+    @property
+    def area_list(self):
+        return lines(self.areas)
+
+    @property
+    def phrase_list(self):
+        return lines(self.patient_phrases)
+
+    @property
+    def side_effect_list(self):
+        return lines(self.side_effects)
+
+    @property
+    def not_suitable_list(self):
+        return lines(self.not_suitable_for)
+
+    @property
+    def duration_text(self) -> str:
+        low, high = self.duration_months_min, self.duration_months_max
+        if low and high and low != high:
+            return f"{low} to {high} months"
+        months = low or high
+        if not months:
+            return ""
+        return "about a year" if months == 12 else f"about {months} month{'s' if months != 1 else ''}"
+
+    @property
+    def is_off_label(self) -> bool:
+        return self.licence == self.Licence.OFF_LABEL
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["questions"] = self.questions.live().public().select_related("author").order_by("-date", "-pk")[:3]
+        context["testimonials"] = Testimonial.objects.public().filter(treatment=self)[:3]
+        return context
+
+    def json_ld(self, request):
+        faq = seo.faq_page(seo.faq_pairs(self.faqs), request.build_absolute_uri(self.url))
+        return [*super().json_ld(request), seo.treatment(self, request), *([faq] if faq else [])]
+
+
+# --- Q&A blog --------------------------------------------------------------------------------
+
+
+class QuestionIndexPage(BasePage):
+    """The Q&A blog: patients' questions answered by the clinic's clinicians."""
+
+    intro = models.TextField(blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["website.QuestionPage"]
+    max_count = 1
+    per_page = 10
+
+    def posts(self):
+        return (
+            QuestionPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("author")
+            .prefetch_related("tags")
+            .order_by("-date", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        posts = self.posts()
+        tag = request.GET.get("tag", "")[:100]
+        if tag:
+            posts = posts.filter(tags__slug=tag)
+        paginator = Paginator(posts, self.per_page)
+        try:
+            page = paginator.page(request.GET.get("page", 1))
+        except (PageNotAnInteger, EmptyPage):
+            page = paginator.page(1)
+        context.update(posts=page, tag=tag)
+        return context
+
+
+class QuestionPageTag(TaggedItemBase):
+    content_object = ParentalKey("website.QuestionPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class QuestionPage(BasePage):
+    """One patient question and the clinic's answer."""
+
+    question = models.TextField(help_text="The question as the patient asked it.")
+    answer = StreamField(BodyBlock())
+    summary = models.CharField(max_length=300, help_text="A one-sentence answer for lists and search results.")
+    date = models.DateField("post date", default=date.today)
+    author = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="answers")
+    related_treatments = ParentalManyToManyField("website.TreatmentPage", blank=True, related_name="questions")
+    tags = ClusterTaggableManager(through=QuestionPageTag, blank=True)
+    faqs = StreamField(FAQStreamBlock(), blank=True, help_text="Short follow-up questions; shown as an FAQ.")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("question"),
+        FieldPanel("summary"),
+        FieldPanel("answer"),
+        FieldPanel("faqs"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("author")]),
+        FieldPanel("related_treatments", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
+        FieldPanel("hero_image"),
+        FieldPanel("hero_alt"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("question", boost=2),
+        index.SearchField("summary"),
+        index.SearchField("answer"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["website.QuestionIndexPage"]
+    subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["treatments"] = self.related_treatments.live().public().order_by("path")
+        return context
+
+    def json_ld(self, request):
+        return [*super().json_ld(request), *seo.question(self, request)]
+
+
+# --- Testimonials ----------------------------------------------------------------------------
+
+
+class TestimonialQuerySet(models.QuerySet):
+    def public(self):
+        """Only published testimonials whose author agreed to publication are ever shown."""
+        return self.filter(live=True, consent_to_publish=True).order_by("-date", "-pk")
+
+
+class Testimonial(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
+    """A patient's review. Shown publicly only when published *and* the patient consented."""
+
+    author_name = models.CharField(
+        max_length=60, help_text="As the patient agreed to be named, e.g. 'Sarah, Exeter'. No surnames."
+    )
+    quote = models.TextField(max_length=1200)
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    treatment = models.ForeignKey(
+        TreatmentPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="testimonials"
+    )
+    date = models.DateField(default=date.today)
+    consent_to_publish = models.BooleanField(
+        default=False, help_text="The patient agreed in writing that this review may appear on the website."
+    )
+    consent_recorded_on = models.DateField(null=True, blank=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="testimonial")
+
+    objects = TestimonialQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("author_name"),
+        FieldPanel("quote"),
+        FieldRowPanel([FieldPanel("rating"), FieldPanel("date")]),
+        FieldPanel("treatment"),
+        FieldRowPanel([FieldPanel("consent_to_publish"), FieldPanel("consent_recorded_on")], heading="Consent"),
+    ]
+    search_fields = [index.SearchField("quote"), index.SearchField("author_name")]
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.author_name} ({self.rating}/5)"
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def clean(self):
+        super().clean()
+        if self.consent_to_publish and not self.consent_recorded_on:
+            raise ValidationError({"consent_recorded_on": "Record the date the patient gave consent."})
+
+    @classmethod
+    def aggregate_rating(cls, treatment=None) -> dict:
+        qs = cls.objects.public()
+        if treatment is not None:
+            qs = qs.filter(treatment=treatment)
+        result = qs.aggregate(average=Avg("rating"), count=Count("pk"))
+        result["average"] = round(result["average"], 1) if result["average"] is not None else None
+        return result
+
+
+class TestimonialIndexPage(BasePage):
+    """All published testimonials, filterable by treatment, with the aggregate rating."""
+
+    intro = models.TextField(blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    max_count = 1
+    subpage_types = []
+    per_page = 12
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        treatments = TreatmentPage.objects.live().public().order_by("title").only("id", "title", "slug")
+        chosen = next((t for t in treatments if t.slug == request.GET.get("treatment")), None)
+        testimonials = Testimonial.objects.public().select_related("treatment")
+        if chosen:
+            testimonials = testimonials.filter(treatment=chosen)
+        paginator = Paginator(testimonials, self.per_page)
+        try:
+            page = paginator.page(request.GET.get("page", 1))
+        except (PageNotAnInteger, EmptyPage):
+            page = paginator.page(1)
+        context.update(
+            treatments=treatments,
+            chosen=chosen,
+            testimonials=page,
+            rating=Testimonial.aggregate_rating(chosen),
+        )
+        return context
+
+    def get_template(self, request, *args, **kwargs):
+        # HTMX swaps only the list when the treatment filter changes.
+        if request.headers.get("HX-Request"):
+            return "website/includes/testimonial_list.html"
+        return super().get_template(request, *args, **kwargs)
+
+
+# --- Accreditations and awards ---------------------------------------------------------------
+
+
+class Accreditation(Orderable, models.Model):
+    """A register, accreditation or award the clinic holds; shown in the footer and on a page."""
+
+    class Kind(models.TextChoices):
+        ACCREDITATION = "accreditation", "Accreditation or register"
+        AWARD = "award", "Award"
+
+    name = models.CharField(max_length=120, help_text="e.g. 'Patient service award 2023'.")
+    body = models.CharField(max_length=120, help_text="Who grants it, e.g. the register or award organiser.")
+    kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.ACCREDITATION)
+    register_number = models.CharField(max_length=40, blank=True)
+    url = models.URLField("link", blank=True)
+    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    description = models.TextField(blank=True)
+    badge = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("body"),
+        FieldPanel("kind"),
+        FieldRowPanel([FieldPanel("register_number"), FieldPanel("year")]),
+        FieldPanel("url"),
+        FieldPanel("description"),
+        FieldPanel("badge"),
+    ]
+
+    class Meta(Orderable.Meta):
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class AccreditationsPage(BasePage):
+    """Every accreditation and award, with register numbers patients can check."""
+
+    intro = models.TextField(blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    max_count = 1
+    subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["accreditations"] = Accreditation.objects.select_related("badge")
+        return context
+
+
+# --- Locations -------------------------------------------------------------------------------
+
+
+class LocationIndexPage(BasePage):
+    intro = models.TextField(blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["website.LocationPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["locations"] = (
+            LocationPage.objects.child_of(self).live().public().order_by("path").prefetch_related("hours")
+        )
+        return context
+
+
+class LocationPage(BasePage):
+    """A clinic the patient can visit: address, opening hours, map coordinates."""
+
+    intro = models.TextField(blank=True)
+    street_address = models.CharField(max_length=200)
+    town = models.CharField(max_length=80)
+    county = models.CharField(max_length=80, blank=True)
+    postcode = models.CharField(max_length=10)
+    phone = models.CharField(max_length=30)
+    email = models.EmailField(blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    directions = models.TextField(blank=True, help_text="Parking, buses, step-free access.")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("street_address"), FieldPanel("town"), FieldPanel("county"), FieldPanel("postcode")],
+            heading="Address",
+        ),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+        FieldPanel("directions"),
+        InlinePanel("hours", heading="Opening hours", label="Day"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("town"), index.SearchField("postcode")]
+    parent_page_types = ["website.LocationIndexPage"]
+    subpage_types = []
+
+    @cached_property
+    def opening_hours(self):
+        return list(self.hours.all())
+
+    def json_ld(self, request):
+        return [*super().json_ld(request), seo.clinic(self, request)]
+
+
+class OpeningHours(Orderable):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    location = ParentalKey(LocationPage, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField(null=True, blank=True)
+    closes = models.TimeField(null=True, blank=True)
+    closed = models.BooleanField(default=False)
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes"), FieldPanel("closed")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name_plural = "opening hours"
+
+    def clean(self):
+        if not self.closed and (self.opens is None or self.closes is None):
+            raise ValidationError("Give opening and closing times, or tick 'closed'.")
+        if not self.closed and self.opens >= self.closes:
+            raise ValidationError({"closes": "Closing time must be after opening time."})
+
+
+# --- Search synonyms -------------------------------------------------------------------------
+
+
+class SearchSynonym(models.Model):
+    """Editors teach search the words patients use: 'sweaty' means 'sweating', 'grinding' means 'masseter'."""
+
+    phrase = models.CharField(
+        max_length=80, unique=True, help_text="A word or short phrase patients type, e.g. 'sweaty' or 'teeth grinding'."
+    )
+    means = models.CharField(max_length=200, help_text="The words our pages use for it, e.g. 'sweating hyperhidrosis'.")
+
+    panels = [FieldPanel("phrase"), FieldPanel("means")]
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return f"{self.phrase} → {self.means}"
+
+    def save(self, *args, **kwargs):
+        self.phrase = " ".join(self.phrase.lower().split())
+        super().save(*args, **kwargs)

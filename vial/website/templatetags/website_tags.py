@@ -1,0 +1,78 @@
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
+
+from vial.website.models import Accreditation, LocationPage
+
+register = template.Library()
+
+# The same escapes Django's json_script uses, so JSON-LD can never close its <script> early.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """Render schema.org data as <script type="application/ld+json"> blocks."""
+    blocks = data if isinstance(data, list) else [data]
+    scripts = (
+        '<script type="application/ld+json">'
+        + json.dumps(block, ensure_ascii=False).translate(_JSON_ESCAPES)
+        + "</script>"
+        for block in blocks
+        if block
+    )
+    return mark_safe("".join(scripts))  # noqa: S308 - JSON with HTML-significant characters escaped
+
+
+@register.inclusion_tag("components/main_menu.html", takes_context=True)
+def main_menu(context):
+    request = context["request"]
+    site = Site.find_for_request(request)
+    current = context.get("page")
+    items = (
+        site.root_page.get_children().live().public().in_menu().only("id", "title", "url_path", "path") if site else []
+    )
+    return {"items": items, "current": current, "request": request}
+
+
+@register.inclusion_tag("components/footer.html", takes_context=True)
+def site_footer(context):
+    return {
+        "request": context["request"],
+        "settings": context.get("settings"),
+        "accreditations": Accreditation.objects.select_related("badge").all(),
+        "locations": LocationPage.objects.live()
+        .public()
+        .order_by("path")
+        .only("id", "title", "url_path", "path", "town", "phone"),
+    }
+
+
+@register.simple_tag
+def stars(rating):
+    """Five stars, filled to the rating, with a text equivalent for screen readers."""
+    rating = int(round(float(rating or 0)))
+    return format_html(
+        '<span class="stars" role="img" aria-label="{} out of 5 stars">{}<span class="stars__off">{}</span></span>',
+        rating,
+        "★" * rating,
+        "★" * (5 - rating),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_json_ld(context):
+    """The current page's own JSON-LD (each page type knows its schema.org types)."""
+    page = context.get("page")
+    if page is None or not hasattr(page, "json_ld"):
+        return ""
+    return json_ld(page.json_ld(context["request"]))
+
+
+@register.filter
+def in_section(page, section) -> bool:
+    """True when `page` is `section` or below it in the page tree."""
+    return bool(page is not None and getattr(page, "path", "").startswith(section.path))
