@@ -32,13 +32,18 @@ class ClinicianFactory(factory.django.DjangoModelFactory):
     registration_number = factory.Sequence(lambda n: f"{7000000 + n}")
 
 
-def add_child(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
+def add_child(parent, page, revision=True):
+    """Add a live page; `revision=False` skips the revision for bulk content (much faster)."""
+    if revision:
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+    else:
+        page.live = True
+        parent.add_child(instance=page)
     return page
 
 
-def make_treatment(index, n=0, **overrides):
+def make_treatment(index, n=0, revision=True, **overrides):
     fields = {
         "title": f"Test treatment {n}",
         "slug": f"test-treatment-{n}",
@@ -51,10 +56,10 @@ def make_treatment(index, n=0, **overrides):
         "duration_months_max": 4,
     }
     fields.update(overrides)
-    return add_child(index, TreatmentPage(**fields))
+    return add_child(index, TreatmentPage(**fields), revision=revision)
 
 
-def make_question(index, author, n=0, treatments=(), **overrides):
+def make_question(index, author, n=0, treatments=(), revision=True, **overrides):
     fields = {
         "title": f"Test question {n}",
         "slug": f"test-question-{n}",
@@ -65,14 +70,17 @@ def make_question(index, author, n=0, treatments=(), **overrides):
         "author": author,
     }
     fields.update(overrides)
-    page = QuestionPage(**fields)
+    page = QuestionPage(**fields, live=not revision)
     index.add_child(instance=page)
     page.related_treatments.set(treatments)
-    page.save_revision().publish()
+    if revision:
+        page.save_revision().publish()
+    else:
+        page.save()
     return page
 
 
-def make_testimonial(treatment=None, n=0, **overrides):
+def make_testimonial(treatment=None, n=0, revision=True, **overrides):
     fields = {
         "author_name": f"Patient {n}",
         "quote": "Kind, careful and clear.",
@@ -83,9 +91,10 @@ def make_testimonial(treatment=None, n=0, **overrides):
         "date": datetime.date(2024, 1, 1),
     }
     fields.update(overrides)
-    testimonial = Testimonial(**fields)
+    testimonial = Testimonial(**fields, live=not revision)
     testimonial.save()
-    testimonial.save_revision().publish()
+    if revision:
+        testimonial.save_revision().publish()
     return testimonial
 
 

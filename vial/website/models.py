@@ -22,6 +22,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from . import seo
 from .blocks import BodyBlock, FAQStreamBlock
@@ -143,16 +144,28 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["treatments"] = TreatmentPage.objects.live().public().specific().order_by("path")[:6]
-        context["questions"] = (
-            QuestionPage.objects.live().public().select_related("author").order_by("-date", "-pk")[:3]
-        )
+        context["treatments"] = TreatmentPage.objects.live().select_related("hero_image").order_by("path")[:6]
+        context["questions"] = QuestionPage.objects.live().select_related("author").order_by("-date", "-pk")[:3]
         context["testimonials"] = Testimonial.objects.public().select_related("treatment")[:3]
-        context["rating"] = Testimonial.aggregate_rating()
+        context["rating"] = seo.site_rating(request)
         return context
 
     def json_ld(self, request):
-        return [seo.organisation(request), *seo.clinics(request)]
+        return [seo.organisation(request)]
+
+    def route(self, request, path_components):
+        """Find a descendant by its URL path in one lookup instead of one per level.
+
+        Wagtail walks the tree a level at a time (two queries per level); every page here is
+        addressed by its plain URL path, so a direct lookup is equivalent. Anything it cannot
+        resolve (drafts, unknown paths) falls back to Wagtail's own routing and its 404.
+        """
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            page = Page.objects.live().filter(url_path=url_path, path__startswith=self.path).first()
+            if page is not None:
+                return RouteResult(page.specific)
+        return super().route(request, path_components)
 
 
 class StandardPage(BasePage):
@@ -178,7 +191,7 @@ class TreatmentIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        treatments = TreatmentPage.objects.child_of(self).live().public().order_by("path")
+        treatments = TreatmentPage.objects.child_of(self).live().order_by("path")
         context["groups"] = [
             (label, [t for t in treatments if t.category == value]) for value, label in TreatmentPage.Category.choices
         ]
@@ -347,8 +360,8 @@ class TreatmentPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["questions"] = self.questions.live().public().select_related("author").order_by("-date", "-pk")[:3]
-        context["testimonials"] = Testimonial.objects.public().filter(treatment=self)[:3]
+        context["questions"] = self.questions.live().select_related("author").order_by("-date", "-pk")[:3]
+        context["testimonials"] = Testimonial.objects.public().filter(treatment=self).select_related("treatment")[:3]
         return context
 
     def json_ld(self, request):
@@ -372,7 +385,6 @@ class QuestionIndexPage(BasePage):
         return (
             QuestionPage.objects.child_of(self)
             .live()
-            .public()
             .select_related("author")
             .prefetch_related("tags")
             .order_by("-date", "-pk")
@@ -431,7 +443,7 @@ class QuestionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["treatments"] = self.related_treatments.live().public().order_by("path")
+        context["treatments"] = self.related_treatments.live().order_by("path")
         return context
 
     def json_ld(self, request):
@@ -512,7 +524,7 @@ class TestimonialIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        treatments = TreatmentPage.objects.live().public().order_by("title").only("id", "title", "slug")
+        treatments = TreatmentPage.objects.live().order_by("title").only("id", "title", "slug")
         chosen = next((t for t in treatments if t.slug == request.GET.get("treatment")), None)
         testimonials = Testimonial.objects.public().select_related("treatment")
         if chosen:
@@ -526,7 +538,7 @@ class TestimonialIndexPage(BasePage):
             treatments=treatments,
             chosen=chosen,
             testimonials=page,
-            rating=Testimonial.aggregate_rating(chosen),
+            rating=Testimonial.aggregate_rating(chosen) if chosen else seo.site_rating(request),
         )
         return context
 
@@ -596,12 +608,17 @@ class LocationIndexPage(BasePage):
     subpage_types = ["website.LocationPage"]
     max_count = 1
 
+    @cached_property
+    def locations(self):
+        return list(LocationPage.objects.child_of(self).live().order_by("path").prefetch_related("hours"))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["locations"] = (
-            LocationPage.objects.child_of(self).live().public().order_by("path").prefetch_related("hours")
-        )
+        context["locations"] = self.locations
         return context
+
+    def json_ld(self, request):
+        return [*super().json_ld(request), *(seo.clinic(location, request) for location in self.locations)]
 
 
 class LocationPage(BasePage):

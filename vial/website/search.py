@@ -60,10 +60,6 @@ def run_search(raw: str):
     query = build_query(raw, synonyms)
     if not query:
         return query, [], []
-    treatments = list(
-        TreatmentPage.objects.live().public().search(query.text, operator="or", order_by_relevance=True)[:10]
-    )
-    questions = list(
-        QuestionPage.objects.live().public().search(query.text, operator="or", order_by_relevance=True)[:10]
-    )
+    treatments = list(TreatmentPage.objects.live().search(query.text, operator="or", order_by_relevance=True)[:10])
+    questions = list(QuestionPage.objects.live().search(query.text, operator="or", order_by_relevance=True)[:10])
     return query, treatments, questions

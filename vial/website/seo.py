@@ -30,10 +30,17 @@ def breadcrumbs(page, request) -> dict:
     }
 
 
-def aggregate_rating() -> dict | None:
+def site_rating(request) -> dict:
+    """The clinic-wide rating, computed once per request however many places show it."""
     from .models import Testimonial
 
-    rating = Testimonial.aggregate_rating()
+    if not hasattr(request, "_vial_rating"):
+        request._vial_rating = Testimonial.aggregate_rating()
+    return request._vial_rating
+
+
+def aggregate_rating(request) -> dict | None:
+    rating = site_rating(request)
     if not rating["count"]:
         return None
     return {
@@ -55,7 +62,7 @@ def organisation(request) -> dict:
         "url": request.build_absolute_uri("/"),
         "areaServed": clinic.region,
     }
-    rating = aggregate_rating()
+    rating = aggregate_rating(request)
     if rating:
         data["aggregateRating"] = rating
     return data
@@ -74,7 +81,7 @@ def opening_hours(location) -> list[dict]:
     ]
 
 
-def clinic(location, request, rating=None) -> dict:
+def clinic(location, request) -> dict:
     """A MedicalClinic per location, with its opening hours and the clinic's aggregate rating."""
     data = {
         "@context": SCHEMA,
@@ -98,18 +105,10 @@ def clinic(location, request, rating=None) -> dict:
             "latitude": float(location.latitude),
             "longitude": float(location.longitude),
         }
-    rating = rating if rating is not None else aggregate_rating()
+    rating = aggregate_rating(request)
     if rating:
         data["aggregateRating"] = rating
     return data
-
-
-def clinics(request) -> list[dict]:
-    from .models import LocationPage
-
-    locations = LocationPage.objects.live().public().order_by("path").prefetch_related("hours")
-    rating = aggregate_rating()
-    return [clinic(location, request, rating) for location in locations]
 
 
 def treatment(page, request) -> dict:

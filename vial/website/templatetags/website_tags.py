@@ -3,8 +3,8 @@ import json
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from wagtail.models import Site
 
+from vial.website import chrome
 from vial.website.models import Accreditation, LocationPage
 
 register = template.Library()
@@ -29,23 +29,31 @@ def json_ld(data):
 
 @register.inclusion_tag("components/main_menu.html", takes_context=True)
 def main_menu(context):
-    request = context["request"]
-    site = Site.find_for_request(request)
     current = context.get("page")
-    items = (
-        site.root_page.get_children().live().public().in_menu().only("id", "title", "url_path", "path") if site else []
-    )
-    return {"items": items, "current": current, "request": request}
+    items = [
+        {**item, "current": current is not None and current.path.startswith(item["path"])}
+        for item in chrome.sections(context["request"])
+        if item["in_menu"]
+    ]
+    return {"items": items, "current_pk": getattr(current, "pk", None)}
+
+
+@register.simple_tag(takes_context=True)
+def section_url(context, slug):
+    """Link to a top-level section by slug without a query per link (see chrome.py)."""
+    return chrome.section_url(context["request"], slug)
 
 
 @register.inclusion_tag("components/footer.html", takes_context=True)
 def site_footer(context):
+    # Lazy querysets: they run only when the cached footer fragment is rebuilt.
     return {
         "request": context["request"],
         "settings": context.get("settings"),
+        "fragment_name": chrome.FOOTER_FRAGMENT,
+        "timeout": chrome.CHROME_TIMEOUT,
         "accreditations": Accreditation.objects.select_related("badge").all(),
         "locations": LocationPage.objects.live()
-        .public()
         .order_by("path")
         .only("id", "title", "url_path", "path", "town", "phone"),
     }
@@ -70,9 +78,3 @@ def page_json_ld(context):
     if page is None or not hasattr(page, "json_ld"):
         return ""
     return json_ld(page.json_ld(context["request"]))
-
-
-@register.filter
-def in_section(page, section) -> bool:
-    """True when `page` is `section` or below it in the page tree."""
-    return bool(page is not None and getattr(page, "path", "").startswith(section.path))
