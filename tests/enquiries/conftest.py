@@ -1,0 +1,28 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The rate limiter counts in the cache; every test starts with none sent."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def contact_url(clinic):
+    return clinic["contact"].url
+
+
+@pytest.fixture
+def valid_data():
+    return {
+        "kind": "question",
+        "name": "Jane Testpatient",
+        "email": "jane.testpatient@example.com",
+        "phone": "07700 900123",
+        "treatment": "",
+        "message": "Does treatment for sweating hurt, and how long does it last?",
+        "consent_to_contact": "on",
+    }
