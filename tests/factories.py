@@ -37,6 +37,7 @@ def add_child(parent, page, revision=True):
     if revision:
         parent.add_child(instance=page)
         page.save_revision().publish()
+        page.refresh_from_db()
     else:
         page.live = True
         parent.add_child(instance=page)
@@ -75,6 +76,7 @@ def make_question(index, author, n=0, treatments=(), revision=True, **overrides)
     page.related_treatments.set(treatments)
     if revision:
         page.save_revision().publish()
+        page.refresh_from_db()
     else:
         page.save()
     return page
@@ -95,6 +97,7 @@ def make_testimonial(treatment=None, n=0, revision=True, **overrides):
     testimonial.save()
     if revision:
         testimonial.save_revision().publish()
+        testimonial.refresh_from_db()
     return testimonial
 
 
