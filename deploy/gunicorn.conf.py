@@ -1,0 +1,28 @@
+"""Gunicorn settings for Vial: `gunicorn -c deploy/gunicorn.conf.py vial.wsgi`.
+
+nginx sits in front (TLS, the front cache, slow clients), so plain sync workers are enough: a page
+is CPU work under the GIL, and threads add no throughput (see docs/benchmarks.md). Every value can
+be overridden from the environment of the systemd unit.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# One worker per core, plus one so a worker waiting on PostgreSQL does not leave a core idle.
+workers = int(os.environ.get("GUNICORN_WORKERS", str((os.cpu_count() or 1) + 1)))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak cannot grow for ever.
+max_requests = 5000
+max_requests_jitter = 500
+# Trust X-Forwarded-* only from nginx on the same machine.
+forwarded_allow_ips = "127.0.0.1,::1"
+# nginx keeps the access log (without query strings: search terms can be health data, see
+# docs/operations.md). Gunicorn logs errors only, to stderr, which systemd sends to the journal.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
