@@ -38,6 +38,7 @@ def test_valid_post_stores_once_mails_clinic_and_redirects(
     enquiry = Enquiry.objects.get()
     assert enquiry.kind == "question" and enquiry.status == "new"
     assert enquiry.consent_to_contact is True and enquiry.marketing_opt_in is False
+    assert enquiry.consent_wording.startswith("I agree that the clinic may use these details to reply to me.")
     assert enquiry.created_at.tzinfo is not None
     assert len(enquiry.ip_hash) == 64 and "127.0.0.1" not in enquiry.ip_hash
     assert len(mail.outbox) == 1
@@ -111,7 +112,7 @@ def test_missing_consent_is_refused(client, contact_url, valid_data, django_capt
 def test_oversized_message_is_refused_clearly(client, contact_url, valid_data, django_capture_on_commit_callbacks):
     response = post(client, contact_url, {**valid_data, "message": "a" * 5000}, django_capture_on_commit_callbacks)
     assert response.status_code == 400
-    assert "keep it to 2000 characters or fewer (it has 5000)" in response.content.decode()
+    assert "keep it to 2,000 characters or fewer (it has 5000)" in response.content.decode()
     assert Enquiry.objects.count() == 0 and mail.outbox == []
 
 
@@ -209,6 +210,24 @@ def test_rate_limit_is_per_address(client, contact_url, valid_data, django_captu
     assert Enquiry.objects.count() == 2
 
 
+def test_rate_limit_behind_the_proxy_uses_the_address_nginx_saw(
+    client, contact_url, valid_data, django_capture_on_commit_callbacks, settings
+):
+    settings.ENQUIRY_RATE_LIMIT = 1
+
+    def send(message, forwarded):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                contact_url, {**valid_data, "message": message}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+            )
+
+    assert send("First visitor here", "198.51.100.1").status_code == 302
+    assert send("Second visitor here", "198.51.100.2").status_code == 302
+    # A forged left-hand entry does not buy a fresh allowance.
+    assert send("First visitor again", "10.9.9.9, 198.51.100.1").status_code == 429
+    assert Enquiry.objects.count() == 2
+
+
 def test_oversized_body_is_a_400_not_a_500(client, contact_url, valid_data):
     big = {**valid_data, "message": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
     response = client.post(contact_url, big)
@@ -216,9 +235,26 @@ def test_oversized_body_is_a_400_not_a_500(client, contact_url, valid_data):
     assert Enquiry.objects.count() == 0
 
 
+def test_oversized_body_with_csrf_checks_is_a_400(contact_url, valid_data):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(contact_url)  # sets the CSRF cookie, so the middleware goes on to read the body
+    token = browser.cookies["csrftoken"].value
+    big = {**valid_data, "csrfmiddlewaretoken": token, "message": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+    assert browser.post(contact_url, big).status_code == 400
+
+
 def test_too_many_fields_is_a_400(client, contact_url, valid_data):
     data = {**valid_data, **{f"f{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}}
     assert client.post(contact_url, data).status_code == 400
+
+
+def test_csrf_token_round_trip_works(contact_url, valid_data, django_capture_on_commit_callbacks):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(contact_url)
+    data = {**valid_data, "csrfmiddlewaretoken": browser.cookies["csrftoken"].value}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert browser.post(contact_url, data).status_code == 302
+    assert Enquiry.objects.count() == 1
 
 
 def test_csrf_is_enforced(contact_url, valid_data):

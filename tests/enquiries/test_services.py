@@ -135,3 +135,31 @@ def test_expired_enquiries_are_deleted(db):
 def test_str_names_no_one(db):
     enquiry = make_enquiry()
     assert "Jane" not in str(enquiry) and str(enquiry.pk) in str(enquiry)
+
+
+def test_retention_command(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = make_enquiry()
+    Enquiry.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=800))
+    out = StringIO()
+    call_command("delete_expired_enquiries", stdout=out)
+    assert "Deleted 1 enquiries" in out.getvalue()
+    assert Enquiry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "meta,expected",
+    [
+        ({"REMOTE_ADDR": "203.0.113.5"}, "203.0.113.5"),
+        ({"REMOTE_ADDR": "203.0.113.5", "HTTP_X_FORWARDED_FOR": "198.51.100.1"}, "203.0.113.5"),  # not our proxy
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "1.1.1.1, 198.51.100.1"}, "198.51.100.1"),
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "<script>"}, "127.0.0.1"),
+        ({"REMOTE_ADDR": "::1", "HTTP_X_FORWARDED_FOR": "2001:db8::1"}, "2001:db8::1"),
+        ({}, ""),
+    ],
+)
+def test_client_ip(meta, expected):
+    assert services.client_ip(meta) == expected

@@ -7,7 +7,7 @@ from django import forms
 
 from vial.website.models import TreatmentPage
 
-from .models import Enquiry
+from .models import CONSENT_HELP, CONSENT_LABEL, MARKETING_LABEL, Enquiry
 
 HONEYPOT_FIELD = "website"
 
@@ -102,18 +102,18 @@ class EnquiryForm(forms.ModelForm):
         "a clinician will ask at your consultation.",
         error_messages={
             "required": "Enter your message or question.",
-            "max_length": "Your message is too long: keep it to %(limit_value)d characters or fewer "
+            "max_length": "Your message is too long: keep it to 2,000 characters or fewer "
             "(it has %(show_value)d). Call us if there is a lot to say.",
         },
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     consent_to_contact = forms.BooleanField(
-        label=Enquiry._meta.get_field("consent_to_contact").verbose_name,
-        help_text=Enquiry._meta.get_field("consent_to_contact").help_text,
+        label=CONSENT_LABEL,
+        help_text=CONSENT_HELP,
         error_messages={"required": "Tick the box to agree that we may use these details to reply to you."},
     )
     marketing_opt_in = forms.BooleanField(
-        label=Enquiry._meta.get_field("marketing_opt_in").verbose_name,
+        label=MARKETING_LABEL,
         required=False,
     )
     website = forms.CharField(

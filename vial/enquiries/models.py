@@ -24,6 +24,7 @@ CONSENT_HELP = (
     "Anything you tell us about your health is special-category personal data. We use these details "
     f"only to reply to you, we keep them securely and we delete them after {RETENTION_MONTHS} months."
 )
+CONSENT_WORDING = f"{CONSENT_LABEL} {CONSENT_HELP}"
 MARKETING_LABEL = "Send me occasional news and offers by e-mail (optional; you can stop them at any time)."
 
 phone_validator = RegexValidator(
@@ -66,23 +67,28 @@ class Enquiry(models.Model):
         ANSWERED = "answered", "Answered"
         CLOSED = "closed", "Closed"
 
-    kind = models.CharField("what is it about?", max_length=12, choices=Kind.choices, default=Kind.GENERAL)
-    name = models.CharField("your name", max_length=100)
-    email = models.EmailField("e-mail address", max_length=254)
-    phone = models.CharField(
-        "phone number", max_length=20, blank=True, validators=[phone_validator], help_text="Optional."
-    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.GENERAL)
+    name = models.CharField(max_length=100)
+    email = models.EmailField("e-mail", max_length=254)
+    phone = models.CharField(max_length=20, blank=True, validators=[phone_validator])
     treatment = models.ForeignKey(
         "website.TreatmentPage",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="enquiries",
-        verbose_name="treatment you are interested in",
+        help_text="The treatment page they came from or chose, if any.",
     )
-    message = models.TextField("your message", max_length=2000)
-    consent_to_contact = models.BooleanField(CONSENT_LABEL, default=False, help_text=CONSENT_HELP)
-    marketing_opt_in = models.BooleanField(MARKETING_LABEL, default=False)
+    message = models.TextField(max_length=2000)
+    consent_to_contact = models.BooleanField(
+        "agreed to be contacted", default=False, help_text="They ticked the box quoted in 'consent wording'."
+    )
+    consent_wording = models.TextField(
+        blank=True, editable=False, help_text="The consent text exactly as the sender saw it when they agreed."
+    )
+    marketing_opt_in = models.BooleanField(
+        "agreed to marketing e-mails", default=False, help_text="A separate, optional choice; never assumed."
+    )
     created_at = models.DateTimeField("received", default=timezone.now, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
     converted_post = models.ForeignKey(

@@ -5,6 +5,7 @@ Logs name enquiries by id and kind only: never a name, e-mail address, phone num
 """
 
 import datetime
+import ipaddress
 import logging
 import re
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from wagtail.rich_text import RichText
 
 from vial.website.models import Clinician, QuestionIndexPage, QuestionPage
 
-from .models import RETENTION_MONTHS, Enquiry
+from .models import CONSENT_WORDING, RETENTION_MONTHS, Enquiry
 from .tasks import send_enquiry_email
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,22 @@ class ConversionError(Exception):
 
 
 # --- Receiving an enquiry --------------------------------------------------------------------
+
+
+def client_ip(meta: Mapping) -> str:
+    """The sender's address. Behind our nginx (a trusted proxy on loopback) every request comes from
+    127.0.0.1, so take the right-most X-Forwarded-For entry: the one nginx itself appended.
+    Entries further left are whatever the client claimed and are ignored."""
+    remote = meta.get("REMOTE_ADDR", "") or ""
+    trusted = getattr(settings, "ENQUIRY_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in trusted and forwarded:
+        candidate = forwarded.split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            pass
+    return remote
 
 
 def hash_ip(ip: str | None) -> str:
@@ -100,7 +117,7 @@ def submit_enquiry(form_data: Mapping, ip: str | None) -> Enquiry:
         if duplicate:
             logger.info("Repeated submission of enquiry %s ignored", duplicate.pk)
             return duplicate
-        enquiry = Enquiry.objects.create(**data, ip_hash=ip_hash)
+        enquiry = Enquiry.objects.create(**data, consent_wording=CONSENT_WORDING, ip_hash=ip_hash)
         # robust: if the queue is down the enquiry is still saved (and visible in the admin).
         transaction.on_commit(partial(send_enquiry_email.enqueue, enquiry.pk), robust=True)
     logger.info("Enquiry %s received (%s)", enquiry.pk, enquiry.kind)

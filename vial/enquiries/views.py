@@ -51,7 +51,7 @@ def _submit(page, request):
     if not form.is_valid():
         return _render(page, request, status=400, form=form)
     try:
-        services.submit_enquiry(form.cleaned_data, request.META.get("REMOTE_ADDR"))
+        services.submit_enquiry(form.cleaned_data, services.client_ip(request.META))
     except services.RateLimited:
         response = _render(page, request, status=429, form=form, rate_limited=True)
         response["Retry-After"] = str(services.RATE_WINDOW_SECONDS)

@@ -105,6 +105,7 @@ class EnquiryViewSet(ModelViewSet):
         "treatment",
         "message",
         "consent_to_contact",
+        "consent_wording",
         "marketing_opt_in",
         "converted_post",
     ]
@@ -120,6 +121,7 @@ class EnquiryViewSet(ModelViewSet):
                 FieldRowPanel(
                     [FieldPanel("consent_to_contact", read_only=True), FieldPanel("marketing_opt_in", read_only=True)]
                 ),
+                FieldPanel("consent_wording", read_only=True),
                 FieldPanel("converted_post", read_only=True),
             ],
             heading="What they sent",
