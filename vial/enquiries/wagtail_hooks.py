@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -48,6 +48,11 @@ def can_convert(user) -> bool:
     index = QuestionIndexPage.objects.order_by("path").first()
     # With no blog at all, let convert_to_question explain what is missing.
     return index is None or index.permissions_for_user(user).can_add_subpage()
+
+
+class EnquiryIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("treatment")
 
 
 class EnquiryEditView(EditView):
@@ -88,6 +93,7 @@ class EnquiryViewSet(ModelViewSet):
     add_to_reference_index = False  # keeps enquiries out of pages' "usage" listings
     copy_view_enabled = False
     inspect_view_enabled = True  # view-only staff can read an enquiry
+    index_view_class = EnquiryIndexView
     edit_view_class = EnquiryEditView
     edit_template_name = "enquiries/admin/edit.html"
     list_display = ["created_at", "kind", "treatment", "status"]
@@ -95,6 +101,21 @@ class EnquiryViewSet(ModelViewSet):
     ordering = ["-created_at", "-pk"]
     list_per_page = 50
     search_fields = ["name", "email", "message"]
+    # Subject access requests: search by e-mail, then export (docs/data_protection.md).
+    list_export = [
+        "created_at",
+        "kind",
+        "status",
+        "name",
+        "email",
+        "phone",
+        "treatment",
+        "message",
+        "consent_to_contact",
+        "consent_wording",
+        "marketing_opt_in",
+    ]
+    export_filename = "enquiries"
     inspect_view_fields = [
         "created_at",
         "kind",
