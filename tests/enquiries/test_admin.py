@@ -182,3 +182,22 @@ def test_export_needs_permission(client, django_user_model, enquiry):
     client.force_login(staff_user(django_user_model, "editor"))
     response = client.get(reverse("enquiries:index"), {"export": "csv"})
     assert response.status_code in (302, 403)
+
+
+def test_group_editor_offers_view_change_delete_but_not_add(db):
+    from wagtail import hooks
+
+    codenames = {
+        perm.codename
+        for register in hooks.get_hooks("register_permissions")
+        for perm in register()
+        if perm.content_type.app_label == "enquiries"
+    }
+    assert codenames == {"view_enquiry", "change_enquiry", "delete_enquiry"}
+
+
+def test_edit_view_shows_the_message_escaped_with_line_breaks(admin_client, enquiry):
+    enquiry.message = "First line\nSecond <b>line</b>"
+    enquiry.save()
+    html = admin_client.get(reverse("enquiries:edit", args=[enquiry.pk])).content.decode()
+    assert "First line<br>Second &lt;b&gt;line&lt;/b&gt;" in html

@@ -9,6 +9,7 @@ enquiries *and* permission to add pages in the Q&A blog.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from wagtail import hooks
@@ -48,6 +49,16 @@ def can_convert(user) -> bool:
     index = QuestionIndexPage.objects.order_by("path").first()
     # With no blog at all, let convert_to_question explain what is missing.
     return index is None or index.permissions_for_user(user).can_add_subpage()
+
+
+class MessagePanel(FieldPanel):
+    """The patient's message, read-only, keeping their line breaks (and escaping everything else)."""
+
+    def __init__(self, field_name="message", **kwargs):
+        super().__init__(field_name, **{**kwargs, "read_only": True})
+
+    def format_value_for_display(self, value):
+        return linebreaksbr(value, autoescape=True)
 
 
 class EnquiryIndexView(IndexView):
@@ -138,7 +149,7 @@ class EnquiryViewSet(ModelViewSet):
                 FieldPanel("name", read_only=True),
                 FieldRowPanel([FieldPanel("email", read_only=True), FieldPanel("phone", read_only=True)]),
                 FieldPanel("treatment", read_only=True),
-                FieldPanel("message", read_only=True),
+                MessagePanel("message"),
                 FieldRowPanel(
                     [FieldPanel("consent_to_contact", read_only=True), FieldPanel("marketing_opt_in", read_only=True)]
                 ),
@@ -148,6 +159,10 @@ class EnquiryViewSet(ModelViewSet):
             heading="What they sent",
         ),
     ]
+
+    def get_permissions_to_register(self):
+        # "Add" would be meaningless in the group editor: enquiries only come from the website.
+        return super().get_permissions_to_register().exclude(codename="add_enquiry")
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(), path("convert/<int:pk>/", convert_view, name="convert")]
