@@ -427,7 +427,7 @@ def main() -> int:
     check_tools()
     if WORK.exists():
         shutil.rmtree(WORK)
-    for sub in ("ceiling", "static", "media", "logs", "nginx/temp", "nginx/cache"):
+    for sub in ("ceiling", "static", "media", "cache", "logs", "nginx/temp", "nginx/cache"):
         (WORK / sub).mkdir(parents=True, exist_ok=True)
     logs = WORK / "logs"
 
@@ -452,6 +452,7 @@ def main() -> int:
             "DATABASE_URL": database_url,
             "STATIC_ROOT": str(WORK / "static"),
             "MEDIA_ROOT": str(WORK / "media"),
+            "CACHE_DIRECTORY": str(WORK / "cache"),
             "LOG_LEVEL": "WARNING",
             "PYTHONDONTWRITEBYTECODE": "1",
         }

@@ -11,12 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSED_ON = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DATABASE_URL"}
 
 
-def test_check_deploy_has_no_warnings():
+def test_check_deploy_has_no_warnings(tmp_path):
     env = {key: value for key, value in os.environ.items() if key in PASSED_ON}
     env.update(
         DJANGO_SETTINGS_MODULE="vial.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="www.vial-clinic.example",
+        CACHE_DIRECTORY=str(tmp_path),
         PYTHONDONTWRITEBYTECODE="1",
     )
     result = subprocess.run(  # noqa: S603 - fixed argv

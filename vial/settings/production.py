@@ -19,6 +19,20 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# One cache for every gunicorn worker and the task worker, so what publishing clears (the menu and
+# footer, vial/website/chrome.py) is cleared for all of them. A process-local cache would keep
+# serving the old menu from the other workers. Redis when REDIS_URL is set (needs the `redis`
+# package), else files in CACHE_DIRECTORY, which systemd's CacheDirectory= sets (a private directory:
+# the file cache unpickles what it reads).
+if not env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIRECTORY", str(BASE_DIR / "var" / "cache")).split(":")[0],
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+
 # collectstatic writes here; nginx (or whitenoise) serves it at /static/.
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
 STORAGES = {
