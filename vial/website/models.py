@@ -24,6 +24,8 @@ from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from vial.compliance.forms import AdvertisingCheckedPageForm, AdvertisingCheckedSnippetForm
+
 from . import seo
 from .blocks import BodyBlock, FAQStreamBlock
 
@@ -54,6 +56,7 @@ class BasePage(HeroImageMixin, Page):
     """Every public page: hero image, breadcrumbs and JSON-LD."""
 
     show_in_menus_default = True
+    base_form_class = AdvertisingCheckedPageForm  # warns about advertising a prescription-only medicine
 
     class Meta:
         abstract = True
@@ -478,6 +481,7 @@ class Testimonial(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="testimonial")
 
     objects = TestimonialQuerySet.as_manager()
+    base_form_class = AdvertisingCheckedSnippetForm  # advertising check, and no publishing without consent
 
     panels = [
         FieldPanel("author_name"),
