@@ -5,6 +5,7 @@ is rolled back afterwards, so other test modules never see the demo data.
 """
 
 import io
+import os
 import re
 
 import pytest
@@ -94,7 +95,8 @@ def test_a_second_run_changes_nothing(demo):
     assert demo["first"] == demo["second"]
     assert demo["first"]["Page"] > 30
     assert " 0 created" in demo["out"] and "13 already present" in demo["out"]
-    assert "Admin: http://127.0.0.1:8000/admin/  user: admin  password: vial-demo-admin" in demo["out"]
+    port = os.environ.get("PORT", "8000")
+    assert f"Admin: http://127.0.0.1:{port}/admin/  user: admin  password: vial-demo-admin" in demo["out"]
 
 
 def test_rerun_keeps_edits_and_restores_only_what_is_missing(demo):

@@ -289,7 +289,7 @@ QUESTIONS = [
     {
         "slug": "why-we-do-not-treat-under-18s",
         "title": "Why won't you treat under-18s?",
-        "question": "My daughter is 17 and wants lip filler for her prom. I'm happy to consent. Can you treat her?",
+        "question": "My daughter is 17 and wants lip filler for a family wedding. I'll consent. Can you treat her?",
         "summary": (
             "No. Since October 2021 the law in England forbids cosmetic filler and muscle-relaxing treatments "
             "for anyone under 18, even with a parent's consent."

@@ -70,6 +70,20 @@ def medicine_treatment(**facts) -> dict:
     }
 
 
+def clinic_treatment(**facts) -> dict:
+    """Defaults for a treatment that uses no medicine (a device or a skin product), still after a consultation."""
+    return {
+        "category": "aesthetic",
+        "prescription_only": False,
+        "consultation_required": True,
+        "licence": "not_medicine",
+        "min_retreatment_days": None,
+        "reviewed_on": date(2025, 2, 3),
+        "reviewed_by": "Grace Trelawny",
+        **facts,
+    }
+
+
 TREATMENTS = [
     medicine_treatment(
         slug="frown-lines",
@@ -645,11 +659,11 @@ TREATMENTS = [
             ),
         ],
     ),
-    {
-        "slug": "dermal-filler",
-        "title": "Dermal filler",
-        "patient_problem": "My face has lost volume and I look more tired than I feel",
-        "patient_phrases": [
+    clinic_treatment(
+        slug="dermal-filler",
+        title="Dermal filler",
+        patient_problem="My face has lost volume and I look more tired than I feel",
+        patient_phrases=[
             "lost volume in my cheeks",
             "thin lips",
             "hollow cheeks",
@@ -660,13 +674,12 @@ TREATMENTS = [
             "sunken under my eyes",
             "nasolabial folds",
         ],
-        "summary": (
+        summary=(
             "A hyaluronic acid gel to restore lost volume or shape in the lips, cheeks and folds, planned at "
             "a consultation and checked at a review."
         ),
-        "category": "aesthetic",
-        "areas": ["Lips", "Cheeks", "Nose-to-mouth lines", "Chin and jawline"],
-        "how_it_works": [
+        areas=["Lips", "Cheeks", "Nose-to-mouth lines", "Chin and jawline"],
+        how_it_works=[
             "Most fillers are a gel of hyaluronic acid, a sugar the skin makes itself. Placed under the skin, "
             "the gel restores volume and support where it has been lost with age, and holds water so it "
             "stays soft.",
@@ -676,27 +689,23 @@ TREATMENTS = [
             "with an enzyme (hyaluronidase) if ever needed.",
             "The law in England forbids filler for anyone under 18, so we check the age of everyone we treat.",
         ],
-        "injection_sites": (
+        injection_sites=(
             "A fine needle or a blunt-tipped cannula, depending on the area; numbing cream, or anaesthetic "
             "mixed into the gel, keeps it comfortable."
         ),
-        "procedure_minutes": 45,
-        "onset": "straight away, settling over about two weeks",
-        "onset_days_max": 14,
-        "duration_months_min": 6,
-        "duration_months_max": 12,
-        "min_retreatment_days": None,
-        "consultation_required": True,
-        "prescription_only": False,
-        "licence": "not_medicine",
-        "price_from": Decimal("195.00"),
-        "side_effects": [
+        procedure_minutes=45,
+        onset="straight away, settling over about two weeks",
+        onset_days_max=14,
+        duration_months_min=6,
+        duration_months_max=12,
+        price_from=Decimal("195.00"),
+        side_effects=[
             "Swelling, tenderness and bruising for a few days",
             "Small lumps that usually settle or can be massaged",
             "Rarely, infection or a lump that appears weeks later",
             "Very rarely, filler blocking a blood vessel: an emergency we are trained and equipped to treat at once",
         ],
-        "not_suitable_for": [
+        not_suitable_for=[
             "Anyone under 18",
             "Pregnancy or breastfeeding",
             "An infection, cold sore or inflamed skin in the area",
@@ -705,7 +714,7 @@ TREATMENTS = [
             "An autoimmune condition that is currently active",
             "Major dental work planned in the next two weeks",
         ],
-        "faqs": [
+        faqs=[
             (
                 "Can filler be reversed?",
                 "Hyaluronic acid filler can be dissolved with an enzyme if you are unhappy with it or there is "
@@ -717,14 +726,12 @@ TREATMENTS = [
                 "over two visits than overfill.",
             ),
         ],
-        "reviewed_on": date(2025, 2, 3),
-        "reviewed_by": "Grace Trelawny",
-    },
-    {
-        "slug": "skin-peel",
-        "title": "Chemical skin peel",
-        "patient_problem": "My skin looks dull and the tone is uneven",
-        "patient_phrases": [
+    ),
+    clinic_treatment(
+        slug="skin-peel",
+        title="Chemical skin peel",
+        patient_problem="My skin looks dull and the tone is uneven",
+        patient_phrases=[
             "dull skin",
             "uneven skin tone",
             "sun spots",
@@ -733,13 +740,12 @@ TREATMENTS = [
             "pigmentation",
             "tired-looking skin",
         ],
-        "summary": (
+        summary=(
             "A course of clinic-strength peels to brighten dull skin, refine texture and even out tone, "
             "tailored after a skin consultation."
         ),
-        "category": "aesthetic",
-        "areas": ["Face", "Neck", "Backs of the hands"],
-        "how_it_works": [
+        areas=["Face", "Neck", "Backs of the hands"],
+        how_it_works=[
             "A peel is a carefully timed solution of skin-safe acids that loosens the tired top layer of "
             "skin, so it sheds and fresher skin comes through. Light peels work on the surface with little "
             "downtime; stronger ones reach deeper and need more recovery.",
@@ -748,24 +754,21 @@ TREATMENTS = [
             "between.",
             "Peels contain no prescription medicines.",
         ],
-        "injection_sites": "",
-        "procedure_minutes": 30,
-        "onset": "a few days, once any flaking has settled",
-        "onset_days_max": 7,
-        "duration_months_min": 1,
-        "duration_months_max": 2,
-        "min_retreatment_days": 28,
-        "consultation_required": True,
-        "prescription_only": False,
-        "licence": "not_medicine",
-        "price_from": Decimal("85.00"),
-        "side_effects": [
+        injection_sites="",
+        procedure_minutes=30,
+        onset="a few days, once any flaking has settled",
+        onset_days_max=7,
+        duration_months_min=1,
+        duration_months_max=2,
+        min_retreatment_days=28,
+        price_from=Decimal("85.00"),
+        side_effects=[
             "Warmth or stinging while the peel is on",
             "Redness and light flaking for a few days",
             "Patches of skin turning darker or lighter for a while, more likely on darker skin, which is why "
             "we patch test",
         ],
-        "not_suitable_for": [
+        not_suitable_for=[
             "Anyone under 18",
             "Pregnancy or breastfeeding, for some peels",
             "Active cold sores, infection, broken skin or an eczema flare in the area",
@@ -773,7 +776,7 @@ TREATMENTS = [
             "Recent sunburn, or a tan you plan to top up",
             "Recent waxing, laser or other resurfacing in the area",
         ],
-        "faqs": [
+        faqs=[
             (
                 "How many peels will I need?",
                 "Most people have a course of three to six, about four weeks apart, then a top-up every few months.",
@@ -784,7 +787,5 @@ TREATMENTS = [
                 "few days of visible flaking, so we plan them around your diary.",
             ),
         ],
-        "reviewed_on": date(2025, 2, 3),
-        "reviewed_by": "Grace Trelawny",
-    },
+    ),
 ]
