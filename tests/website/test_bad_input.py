@@ -1,6 +1,5 @@
 """Bad input gets a normal page or a clear 4xx, never a 500."""
 
-
 JUNK_QUERIES = [
     "",
     " ",
@@ -54,3 +53,10 @@ def test_draft_pages_are_not_served(client, clinic):
     post = clinic["post"]
     post.unpublish()
     assert client.get(post.url or "/questions/test-question-0/").status_code == 404
+
+
+def test_oversized_post_gets_a_plain_400(client, clinic, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(clinic["contact"].url, {"message": "x" * 5000})
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()

@@ -151,8 +151,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# Rate limit for the public enquiry form: submissions per address per hour.
+# Public enquiry form: submissions per address per hour, how long enquiries are kept, and the
+# reverse proxies whose X-Forwarded-For is believed when counting submissions per address.
 ENQUIRY_RATE_LIMIT = env_int("ENQUIRY_RATE_LIMIT", 5)
+ENQUIRY_RETENTION_MONTHS = env_int("ENQUIRY_RETENTION_MONTHS", 12)
+ENQUIRY_TRUSTED_PROXIES = env_list("ENQUIRY_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 
 LOGGING = {
     "version": 1,
