@@ -246,3 +246,14 @@ def test_draft_is_not_public(client, demo):
 def test_patients_words_find_the_right_treatment_first(demo, phrase, slug):
     _query, treatments, _questions = run_search(phrase)
     assert treatments and treatments[0].slug == slug
+
+
+def test_compliance_checker_passes_live_content_and_flags_the_draft(demo):
+    from vial.compliance.content import check_segments, segments_of_instance
+    from vial.compliance.models import active_rules
+    from vial.compliance.report import live_findings
+
+    assert [(row.title, row.field, row.phrase) for row in live_findings()] == []
+    draft = QuestionPage.objects.get(slug="summer-offer-draft")
+    phrases = {found.finding.phrase.lower() for found in check_segments(segments_of_instance(draft), active_rules())}
+    assert phrases >= {"botox", "#botox", "beautox", "wrinkle-relaxing injections", "injections for excessive sweating"}
