@@ -159,7 +159,7 @@ def convert_to_question(enquiry: Enquiry, user=None) -> QuestionPage:
     Converting the same enquiry again returns the draft made the first time.
     """
     with transaction.atomic():
-        enquiry = Enquiry.objects.select_for_update().select_related("treatment").get(pk=enquiry.pk)
+        enquiry = Enquiry.objects.select_for_update(of=("self",)).select_related("treatment").get(pk=enquiry.pk)
         if enquiry.converted_post_id:
             existing = QuestionPage.objects.filter(pk=enquiry.converted_post_id).first()
             if existing:

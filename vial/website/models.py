@@ -446,7 +446,11 @@ class QuestionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["treatments"] = self.related_treatments.live().order_by("path")
+        treatments = self.related_treatments.all()
+        if not isinstance(treatments, models.QuerySet):
+            # In a preview the relation is modelcluster's in-memory stand-in: look the pages up.
+            treatments = TreatmentPage.objects.filter(pk__in=[t.pk for t in treatments])
+        context["treatments"] = treatments.live().order_by("path")
         return context
 
     def json_ld(self, request):
