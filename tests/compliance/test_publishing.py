@@ -1,6 +1,7 @@
 """Publishing through the Wagtail admin: risky phrases are refused with a suggestion; drafts always save."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests.compliance.conftest import (
@@ -94,6 +95,7 @@ def test_every_risky_phrase_is_listed_and_other_fields_are_checked_too(admin_cli
         publish=True,
         title="Prom season glow-up",
         summary="Dysport or Azzalure?",
+        tags="offers, xeomin",
     )
 
     errors = " | ".join(messages_in(response))
@@ -103,6 +105,7 @@ def test_every_risky_phrase_is_listed_and_other_fields_are_checked_too(admin_cli
         ('"Azzalure" in Summary', "prescription-only brand name"),
         ('"Wrinkle-relaxing injections" in Answer', "indirect term"),
         ('"#botox" in Answer', "hashtag"),
+        ('"xeomin" in Tags', "prescription-only brand name"),
     ]:
         assert f"{phrase} ({kind}" in errors
     post.refresh_from_db()
@@ -137,3 +140,48 @@ def test_writing_a_new_question_the_way_an_editor_does(admin_client, client, cli
     assert page.live
     assert page.title in client.get(clinic["questions"].url).content.decode()
     assert "book a consultation for excessive sweating" in client.get(page.url).content.decode()
+
+
+def test_an_editor_without_publish_rights_is_checked_when_submitting_for_moderation(client, django_user_model, clinic):
+    editor = django_user_model.objects.create_user(username="editor", password="x" * 12)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    post = clinic["post"]
+    url = reverse("wagtailadmin_pages:edit", args=[post.pk])
+    data = with_answer(form_data(client, url, "page-edit-form"), RISKY)
+
+    response = client.post(url, {**data.dict(), "action-submit": "action-submit"})
+
+    assert response.status_code == 200
+    assert any('"Botox"' in e for e in messages_in(response))
+    post.refresh_from_db()
+    assert post.workflow_in_progress is False
+
+    response = client.post(url, {**with_answer(data, REWRITTEN).dict(), "action-submit": "action-submit"})
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.workflow_in_progress
+
+
+def test_bulk_publishing_from_the_explorer_refuses_risky_drafts(admin_client, clinic):
+    post = clinic["post"]
+    post.unpublish()
+    assert edit_question(admin_client, post, RISKY).status_code == 302
+    clean = clinic["treatment"]
+    clean.unpublish()
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+
+    response = admin_client.post(f"{url}?id={post.pk}&id={clean.pk}&next=/admin/", {})
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    clean.refresh_from_db()
+    assert not post.live and not clean.live  # nothing is published when any page is risky
+    assert any(f'{post.title}: "Botox"' in m for m in messages_after_redirect(admin_client))
+
+    response = admin_client.post(f"{url}?id={clean.pk}&next=/admin/", {})
+
+    assert response.status_code == 302
+    clean.refresh_from_db()
+    assert clean.live

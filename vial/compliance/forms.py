@@ -1,8 +1,9 @@
 """Admin forms that check the advertising rules when an editor publishes.
 
-Pages and testimonials name these as their `base_form_class`. Publishing content with a risky phrase is
-refused with one error per phrase and its suggested wording, unless the editor ticks `advertising_reviewed`
-(the clinic's own site may name the medicine as one possible outcome of a consultation; a person decides).
+Pages and testimonials name these as their `base_form_class`. Publishing content with a risky phrase (or
+submitting it for moderation, or approving it) is refused with one error per phrase and its suggested
+wording, unless the editor ticks `advertising_reviewed` (the clinic's own site may name the medicine as one
+possible outcome of a consultation; a person decides).
 Saving a draft is never blocked; the draft's findings are shown as a warning instead (see wagtail_hooks).
 
 This module must not import `vial.website.models` (which imports it); the rule model is imported lazily.
@@ -13,6 +14,9 @@ from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 PUBLISH_ACTION = "action-publish"
+#: Buttons that send content towards the public: publish, and (where a workflow applies) submit for
+#: moderation, restart the workflow, or approve it. Plain "Save draft" is not among them.
+PUBLISHING_ACTIONS = (PUBLISH_ACTION, "action-submit", "action-restart-workflow")
 
 REVIEWED_LABEL = "I have checked these phrases and they comply with the advertising rules"
 REVIEWED_HELP = (
@@ -39,8 +43,10 @@ def reviewed_field():
     )
 
 
-def is_publishing(form) -> bool:
-    return bool(form.data.get(PUBLISH_ACTION))
+def is_publishing(data) -> bool:
+    """Whether the posted `data` comes from a button that sends content towards the public."""
+    approving = data.get("action-workflow-action") and data.get("workflow-action-name") == "approve"
+    return bool(approving or any(data.get(action) for action in PUBLISHING_ACTIONS))
 
 
 def advertising_findings(form):
@@ -53,7 +59,7 @@ def advertising_findings(form):
 
 def check_before_publishing(form) -> None:
     """Add one non-field error per risky phrase when publishing without the acknowledgement."""
-    if not is_publishing(form) or form.cleaned_data.get("advertising_reviewed"):
+    if not is_publishing(form.data) or form.cleaned_data.get("advertising_reviewed"):
         return
     findings = advertising_findings(form)
     if not findings:
@@ -89,7 +95,7 @@ class AdvertisingCheckedSnippetForm(WagtailAdminModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if (
-            is_publishing(self)
+            is_publishing(self.data)
             and "consent_to_publish" in self.fields
             and not cleaned_data.get("consent_to_publish", getattr(self.instance, "consent_to_publish", False))
         ):
