@@ -30,7 +30,18 @@ def test_search_only_accepts_get(client, clinic):
     assert client.post("/search/", {"q": "x"}).status_code == 405
 
 
-ODD_QUERY_STRINGS = ["?page=-1", "?page=abc", "?page=99999999999999999999", "?tag=%00", "?treatment=<b>", "?q=%ff%fe"]
+ODD_QUERY_STRINGS = [
+    "?page=-1",
+    "?page=abc",
+    "?page=99999999999999999999",
+    "?tag=%00",
+    "?tag=a%00b",
+    "?treatment=%00",
+    "?kind=%00",
+    "?treatment=<b>",
+    "?q=%ff%fe",
+    "?tag=" + "x" * 3000,
+]
 
 
 def test_odd_query_strings_on_every_page(client, clinic):

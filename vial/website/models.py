@@ -25,6 +25,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from vial.compliance.forms import AdvertisingCheckedPageForm, AdvertisingCheckedSnippetForm
+from vial.core.params import query_param
 
 from . import seo
 from .blocks import BodyBlock, FAQStreamBlock
@@ -396,7 +397,7 @@ class QuestionIndexPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         posts = self.posts()
-        tag = request.GET.get("tag", "")[:100]
+        tag = query_param(request, "tag")
         if tag:
             posts = posts.filter(tags__slug=tag)
         paginator = Paginator(posts, self.per_page)
@@ -533,7 +534,7 @@ class TestimonialIndexPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         treatments = TreatmentPage.objects.live().order_by("title").only("id", "title", "slug")
-        chosen = next((t for t in treatments if t.slug == request.GET.get("treatment")), None)
+        chosen = next((t for t in treatments if t.slug == query_param(request, "treatment")), None)
         testimonials = Testimonial.objects.public().select_related("treatment")
         if chosen:
             testimonials = testimonials.filter(treatment=chosen)
