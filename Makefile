@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/vial
 export DJANGO_SETTINGS_MODULE ?= vial.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-sqlite test-postgres lint format bench lock browser migrations-check
+.PHONY: help install demo serve test test-sqlite test-postgres lint format bench lock system-packages migrations-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -29,10 +29,13 @@ demo: install ## Build everything, load the demo clinic (SQLite) and serve it on
 	  $(PY) manage.py db_worker >/dev/null 2>&1 & worker=$$!; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-browser: ## Install Debian's Chromium for the browser tests (if missing)
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+# Debian packages the tests drive for real: Chromium (browser tests), nginx with the purge module (front cache).
+SYSTEM_PACKAGES := chromium nginx-light libnginx-mod-http-cache-purge
+system-packages: ## Install the Debian packages the tests need (Chromium, nginx + purge module), if missing
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ] || [ ! -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); fi
 
-test: install browser ## Run the whole suite on SQLite, then on PostgreSQL when reachable (REQUIRE_POSTGRES=1 insists)
+test: install system-packages ## Run the whole suite on SQLite, then on PostgreSQL when reachable (REQUIRE_POSTGRES=1 insists)
 	$(MAKE) --no-print-directory migrations-check
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
@@ -59,7 +62,8 @@ format: install ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install ## Run the benchmarks; figures go to docs/benchmarks.md
+bench: install ## Run the benchmarks (needs wrk and nginx); figures go to docs/benchmarks.md
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/run.py
 
 lock: ## Re-pin requirements.lock from requirements.in (needs network access to PyPI)
