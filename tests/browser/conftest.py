@@ -24,7 +24,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,7 +44,8 @@ MISSING_CHROMIUM = (
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = (360, 1280)
-TIMEOUT_MS = 15_000
+TIMEOUT_MS = 15_000  # generous, for a busy CI machine, but bounded
+expect.set_options(timeout=TIMEOUT_MS)
 
 # Every browser test needs the live server, so a transactional database; the flush after each test
 # removes what migrations created (Wagtail's root page, the advertising rules), which the serialized
@@ -70,6 +71,7 @@ def playwright(browser_type_launch_args, django_db_setup):
         if contents is not None:
             connections[alias]._test_serialized_contents = contents
     yield pw
+    connections.close_all()  # the loop's own connection objects (an in-memory SQLite database stays open)
     pw.stop()
     if previous is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

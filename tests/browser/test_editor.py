@@ -52,8 +52,12 @@ def test_editor_is_warned_rewrites_and_publishes(site, open_context):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert "/admin/login/" not in page.url
 
+    # The Q&A index in the page explorer; it takes only question pages, so "Add child page" opens that form.
     index = QuestionIndexPage.objects.get()
-    page.goto(f"{site}/admin/pages/add/website/questionpage/{index.pk}/")
+    page.goto(f"{site}/admin/pages/{index.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(index.title)
+    page.get_by_role("link", name="Add child page").click()
+    expect(page).to_have_url(f"{site}/admin/pages/add/website/questionpage/{index.pk}/")
     page.get_by_role("textbox", name="Title*", exact=True).fill(TITLE)
     page.get_by_role("textbox", name="Question*", exact=True).fill(
         "My armpits sweat through my shirts, even in winter."

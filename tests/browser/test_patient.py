@@ -15,13 +15,15 @@ pytestmark = BROWSER_TEST
 
 TREATMENT = "/treatments/underarm-sweating/"
 POST = "/questions/beyond-wrinkles-medical-uses/"
-# name -> path; the first four are screenshotted, all five are checked by axe.
+# name -> path: all are checked by axe and for sideways scrolling; four are screenshotted.
 PAGES = {
     "home": "/",
     "treatment": TREATMENT,
     "post": POST,
     "reviews": "/reviews/",
     "search": "/search/?q=sweaty+armpits",
+    "questions": "/questions/",
+    "contact": "/contact/?treatment=underarm-sweating",
 }
 SCREENSHOTTED = ("home", "treatment", "post", "reviews")
 BLOCKING_IMPACTS = ("serious", "critical")
