@@ -1,0 +1,348 @@
+"""Business actions for the diary: book (or hold) an appointment, confirm a hold, cancel, release lapsed holds.
+
+Double booking is impossible in the database, not only here:
+
+- PostgreSQL: exclusion constraints refuse two active appointments whose blocked times overlap for
+  the same practitioner or the same room place (`Appointment.Meta.constraints`). Two bookings that
+  pass the check at the same moment meet there; the loser gets SQLSTATE 23P01 and `SlotUnavailable`.
+- SQLite: every transaction begins with `BEGIN IMMEDIATE` (settings), which takes the database's
+  write lock, so the check and the insert below run one booking at a time.
+
+Logs name appointments by id only: never a patient's name, e-mail address, phone number or birth date.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .availability import Slot
+from .models import Appointment, AppointmentStatusChange, Location, Practitioner, Service, format_local, local
+from .queries import find_slots
+from .state_machine import IllegalTransition, Status, label, set_status
+
+logger = logging.getLogger(__name__)
+
+HOLD_MINUTES = 10
+ALTERNATIVES = 5
+ALTERNATIVES_DAYS = 14
+OLDEST_AGE = 120
+ADULT_AGE = 18
+EXCLUSION_VIOLATION = "23P01"
+RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure: try again
+ATTEMPTS = 3
+
+
+class BookingError(Exception):
+    """A booking action that cannot be done; the message says why, in words a patient understands."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class SlotUnavailable(BookingError):
+    """The time is not (or no longer) free. `alternatives` lists the next free slots."""
+
+    def __init__(self, message: str, alternatives: list[Slot] | None = None, caught_by_database: bool = False):
+        super().__init__(message)
+        self.alternatives = alternatives or []
+        self.caught_by_database = caught_by_database  # True when the constraint, not the check, refused it
+
+
+class NotEligible(BookingError):
+    """The patient may not book this service (age, and later the other eligibility rules)."""
+
+
+class CancellationRefused(BookingError):
+    """Too late to cancel online, or the appointment is not in a state that can be cancelled."""
+
+
+class AppointmentNotFound(BookingError):
+    """No appointment with that cancel token."""
+
+
+@dataclass(frozen=True)
+class Patient:
+    """The patient's details a booking needs, until the patients app brings a Patient record."""
+
+    name: str
+    email: str
+    date_of_birth: date | None
+    phone: str = ""
+
+
+class _Conflict(Exception):
+    """Internal: the slot is taken; turned into SlotUnavailable once the transaction has rolled back."""
+
+
+# --- Eligibility -------------------------------------------------------------------------------
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Age in whole years on `day` (a 29 February birthday counts from 1 March in other years)."""
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def check_patient(service: Service, patient: Patient, start: datetime, now: datetime) -> None:
+    """The patient's details are plausible and they may book this service at `start`."""
+    if not patient.name.strip():
+        raise BookingError("Please give the patient's name.")
+    try:
+        validate_email(patient.email)
+    except ValidationError as error:
+        raise BookingError("Please give a valid e-mail address.") from error
+    dob = patient.date_of_birth
+    if dob is None:
+        raise BookingError("Please give the patient's date of birth.")
+    today = local(now).date()
+    if dob > today:
+        raise BookingError("The date of birth cannot be in the future.")
+    if age_on(dob, today) > OLDEST_AGE:
+        raise BookingError("Please check the date of birth.")
+    treatment = service.treatment
+    if treatment is not None and treatment.prescription_only and age_on(dob, local(start).date()) < ADULT_AGE:
+        raise NotEligible(
+            f"Sorry, we cannot book '{service.name}' for anyone under 18. It involves a prescription-only "
+            "medicine, and the law in England does not allow us to give or arrange it for under-18s for "
+            "cosmetic reasons. Please phone the clinic if you would like to talk about other options."
+        )
+
+
+def check_practitioner(service: Service, practitioner: Practitioner, location: Location) -> None:
+    """The practitioner may give this service at this location (the engine checks it too; this says why)."""
+    if not service.active:
+        raise BookingError(f"'{service.name}' is not available for booking.")
+    if not location.active:
+        raise BookingError(f"Online booking is closed at {location}.")
+    if not practitioner.active or not practitioner.services.filter(pk=service.pk).exists():
+        raise BookingError(f"{practitioner} does not offer '{service.name}'.")
+    if service.needs_prescriber and not practitioner.is_prescriber:
+        raise BookingError(f"'{service.name}' needs a prescriber; {practitioner} is not one.")
+    if not practitioner.locations.filter(pk=location.pk).exists():
+        raise BookingError(f"{practitioner} does not work at {location}.")
+
+
+def check_booking_window(service: Service, start: datetime, now: datetime) -> None:
+    """Minimum notice and booking horizon, with messages that say what the limits are."""
+    if start <= now:
+        raise BookingError("That time has already passed. Please choose a time in the future.")
+    if start < now + timedelta(hours=service.minimum_notice_hours):
+        hours = service.minimum_notice_hours
+        raise BookingError(
+            f"'{service.name}' must be booked at least {hours} hour{'s' if hours != 1 else ''} ahead. "
+            "Please choose a later time or phone the clinic."
+        )
+    if start > now + timedelta(days=service.booking_horizon_days):
+        raise BookingError(
+            f"'{service.name}' can be booked up to {service.booking_horizon_days} days ahead. Please choose an "
+            "earlier date."
+        )
+
+
+# --- Booking -----------------------------------------------------------------------------------
+
+
+def next_free_slots(
+    service: Service, location: Location | None, after: datetime, now: datetime | None = None, limit: int = ALTERNATIVES
+) -> list[Slot]:
+    """The first free slots from `after` (inclusive) over the next two weeks, for a patient who lost theirs."""
+    slots = find_slots(service, after, after + timedelta(days=ALTERNATIVES_DAYS), location=location, now=now)
+    return slots[:limit]
+
+
+def _sqlstate(error: Exception) -> str | None:
+    return getattr(error.__cause__, "sqlstate", None)
+
+
+def release_expired_holds(now: datetime | None = None, *conditions: Q, **filters) -> int:
+    """Cancel holds whose time has run out (optionally only those matching the filters); return how many.
+
+    The engine already ignores lapsed holds, but the database constraint still counts them until
+    they are released, so booking releases the ones in its way first. Rows are taken in id order so
+    that two bookings releasing the same holds cannot deadlock.
+    """
+    now = now or timezone.now()
+    released = 0
+    stale = Appointment.objects.filter(*conditions, status=Status.HELD, held_until__lte=now, **filters).order_by("pk")
+    for appointment in stale:
+        try:
+            set_status(appointment, Status.CANCELLED, note="Hold expired")
+        except IllegalTransition:
+            continue  # someone else confirmed or released it first
+        released += 1
+    if released:
+        logger.info("Released %s expired holds", released)
+    return released
+
+
+def _book_once(service, practitioner, location, start, patient, hold, now, by, note) -> Appointment:
+    spec = service.spec
+    blocked = spec.blocked(start)
+    with transaction.atomic():  # on SQLite this takes the write lock (BEGIN IMMEDIATE)
+        overlapping = Q(blocked_start__lt=blocked.end, blocked_end__gt=blocked.start)
+        in_the_way = Q(practitioner=practitioner) | Q(room__location=location)
+        release_expired_holds(now, overlapping & in_the_way)
+        slots = find_slots(
+            service, start, start + timedelta(microseconds=1), location=location, now=now, practitioner=practitioner
+        )
+        slot = next((s for s in slots if s.start == start), None)
+        if slot is None:
+            raise _Conflict
+        status = Status.HELD if hold else Status.CONFIRMED
+        try:
+            with transaction.atomic():  # a savepoint: a constraint violation leaves the outer transaction usable
+                appointment = Appointment.objects.create(
+                    service=service,
+                    practitioner=practitioner,
+                    location=location,
+                    room_id=slot.room_id,
+                    room_place=slot.room_place,
+                    patient_name=patient.name.strip(),
+                    patient_email=patient.email.strip(),
+                    patient_phone=patient.phone.strip(),
+                    patient_date_of_birth=patient.date_of_birth,
+                    start=slot.start,
+                    end=slot.end,
+                    blocked_start=blocked.start,
+                    blocked_end=blocked.end,
+                    status=status,
+                    held_until=now + timedelta(minutes=HOLD_MINUTES) if hold else None,
+                )
+        except IntegrityError as error:
+            if _sqlstate(error) == EXCLUSION_VIOLATION:
+                raise _Conflict from error
+            raise
+        AppointmentStatusChange.objects.create(
+            appointment=appointment,
+            from_status="",
+            to_status=status,
+            by=by if getattr(by, "is_authenticated", False) else None,
+            note=note or (f"Held for {HOLD_MINUTES} minutes" if hold else "Booked"),
+        )
+    return appointment
+
+
+def book_appointment(
+    service: Service,
+    practitioner: Practitioner,
+    location: Location,
+    start: datetime,
+    patient: Patient,
+    hold: bool = False,
+    now: datetime | None = None,
+    by=None,
+    note: str = "",
+) -> Appointment:
+    """Book `service` with `practitioner` at `location` starting at `start`, or hold it for 10 minutes.
+
+    Validates the patient (age rule for prescription-only treatments), the practitioner, notice and
+    horizon, then checks with the availability engine that the slot is free and inserts, in one
+    transaction. Raises BookingError (or NotEligible) with a message, or SlotUnavailable carrying
+    the next free slots when the time is taken.
+    """
+    now = now or timezone.now()
+    if timezone.is_naive(start) or timezone.is_naive(now):
+        raise BookingError("Times must carry a time zone.")
+    start = start.astimezone(UTC)
+    check_patient(service, patient, start, now)
+    check_practitioner(service, practitioner, location)
+    check_booking_window(service, start, now)
+    retries = 0 if connection.in_atomic_block else ATTEMPTS - 1
+    while True:
+        try:
+            appointment = _book_once(service, practitioner, location, start, patient, hold, now, by, note)
+        except _Conflict as conflict:
+            by_database = isinstance(conflict.__cause__, IntegrityError)
+            logger.info(
+                "Booking refused: slot taken (service %s, practitioner %s%s)",
+                service.pk,
+                practitioner.pk,
+                ", caught by the database constraint" if by_database else "",
+            )
+            raise SlotUnavailable(
+                f"Sorry, {format_local(start)} with {practitioner} is no longer available. "
+                "Here are the next free times.",
+                alternatives=next_free_slots(service, location, start, now),
+                caught_by_database=by_database,
+            ) from None
+        except DatabaseError as error:
+            if _sqlstate(error) in RETRYABLE and retries > 0:
+                retries -= 1
+                continue
+            raise
+        logger.info("Appointment %s %s", appointment.pk, appointment.status)
+        return appointment
+
+
+def confirm_appointment(appointment: Appointment, now: datetime | None = None, by=None) -> Appointment:
+    """Turn a hold into a confirmed booking, if the hold has not run out."""
+    now = now or timezone.now()
+    appointment.refresh_from_db(fields=["status", "held_until"])
+    if appointment.status == Status.HELD and appointment.held_until and appointment.held_until <= now:
+        release_expired_holds(now, pk=appointment.pk)
+        raise SlotUnavailable(
+            f"Sorry, we held this time for {HOLD_MINUTES} minutes and that has run out. "
+            "Here are the free times from then on (it may still be among them).",
+            alternatives=next_free_slots(appointment.service, appointment.location, appointment.start, now),
+        )
+    try:
+        return set_status(appointment, Status.CONFIRMED, by=by, note="Confirmed")
+    except IllegalTransition as error:
+        raise BookingError(f"This appointment is {label(appointment.status)} and cannot be confirmed.") from error
+
+
+def get_by_token(token: str) -> Appointment:
+    appointment = (
+        Appointment.objects.select_related("service", "practitioner", "location").filter(cancel_token=token).first()
+        if isinstance(token, str) and token
+        else None
+    )
+    if appointment is None:
+        raise AppointmentNotFound(
+            "We could not find that booking. The link may be incomplete: please use the one in your e-mail."
+        )
+    return appointment
+
+
+def cancel_appointment(
+    appointment: Appointment | str, now: datetime | None = None, by=None, enforce_window: bool = True, note: str = ""
+) -> Appointment:
+    """Cancel an appointment (or the one with this cancel token).
+
+    Patients can cancel online until the service's cancellation window before the start; staff
+    (`enforce_window=False`) can cancel any time. Holds can always be given up.
+    """
+    now = now or timezone.now()
+    if not isinstance(appointment, Appointment):
+        appointment = get_by_token(appointment)
+    else:
+        appointment.refresh_from_db(fields=["status"])
+    if appointment.status == Status.CANCELLED:
+        raise CancellationRefused("This appointment is already cancelled.")
+    if appointment.status not in (Status.HELD, Status.CONFIRMED):
+        raise CancellationRefused(f"This appointment is {label(appointment.status)}, so it can no longer be cancelled.")
+    if enforce_window and appointment.status == Status.CONFIRMED:
+        hours = appointment.service.cancellation_window_hours
+        deadline = appointment.start - timedelta(hours=hours)
+        if now >= deadline:
+            raise CancellationRefused(
+                f"Appointments for '{appointment.service}' can be cancelled online until {hours} hours before they "
+                f"start; for this one that was {format_local(deadline)}. Please phone the clinic."
+            )
+    try:
+        set_status(appointment, Status.CANCELLED, by=by, note=note or ("Cancelled by staff" if by else "Cancelled"))
+    except IllegalTransition as error:  # it moved meanwhile (e.g. its hold lapsed and was released)
+        appointment.refresh_from_db(fields=["status"])
+        if appointment.status == Status.CANCELLED:
+            raise CancellationRefused("This appointment is already cancelled.") from error
+        raise CancellationRefused(
+            f"This appointment is {label(appointment.status)} and cannot be cancelled."
+        ) from error
+    logger.info("Appointment %s cancelled", appointment.pk)
+    return appointment
