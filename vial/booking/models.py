@@ -348,6 +348,13 @@ class TimeOff(models.Model):
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": "The end must be after the start."})
 
+    # Wagtail's listings and inspect views show these instead of the raw fields.
+    def get_start_display(self) -> str:
+        return format_local(self.start)
+
+    def get_end_display(self) -> str:
+        return format_local(self.end)
+
 
 # --- Appointments ----------------------------------------------------------------------------
 
@@ -434,6 +441,26 @@ class Appointment(models.Model):
     @property
     def local_start(self):
         return local(self.start)
+
+    # Wagtail's listings and inspect views show these instead of the raw (UTC) fields.
+    def get_start_display(self) -> str:
+        return format_local(self.start)
+
+    def get_end_display(self) -> str:
+        return format_local(self.end)
+
+    def get_held_until_display(self) -> str:
+        return format_local(self.held_until)
+
+    def get_created_at_display(self) -> str:
+        return format_local(self.created_at)
+
+    def get_status_changes_display(self) -> str:
+        return "; ".join(
+            f"{format_local(change.at)}: {change.get_from_status_display() or 'new'} → "
+            f"{change.get_to_status_display()}{f' ({change.note})' if change.note else ''}"
+            for change in self.status_changes.all()
+        )
 
     @property
     def local_end(self):

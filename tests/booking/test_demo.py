@@ -1,0 +1,49 @@
+"""`manage.py load_booking_demo`: a believable diary, linked to the demo's pages, safe to run twice."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from tests.factories import make_treatment
+from vial.booking.models import Appointment, Location, Practitioner, Service, WeeklyRota
+from vial.booking.state_machine import Status
+
+from .test_races import assert_no_overlaps
+
+
+def test_load_booking_demo_is_idempotent_and_consistent(clinic):
+    make_treatment(
+        clinic["treatments"],
+        n=9,
+        title="Excessive underarm sweating",
+        slug="underarm-sweating",
+        prescription_only=True,
+        licence="licensed",
+        procedure_minutes=40,
+    )
+    out = StringIO()
+    call_command("load_booking_demo", stdout=out)
+    assert "appointments" in out.getvalue()
+    assert "no 'migraine' treatment page" in out.getvalue()
+
+    exeter = Location.objects.get(page=clinic["location"])  # linked to the public clinic page
+    assert exeter.rooms.count() == 2
+    assert Location.objects.count() == 3
+    assert 4 <= Practitioner.objects.count() <= 6
+    assert not Practitioner.objects.filter(user__is_superuser=True).exists()
+    assert not Practitioner.objects.filter(user__is_staff=True).exists()
+    assert Practitioner.objects.filter(is_prescriber=True, registration_number="").count() == 0
+    consultation = Service.objects.get(name="Underarm sweating: consultation")
+    assert consultation.needs_prescriber and consultation.treatment.slug == "underarm-sweating"
+    assert not Practitioner.objects.get(display_name="Mia Collins").services.filter(pk=consultation.pk).exists()
+    assert WeeklyRota.objects.count() >= 15
+    assert Appointment.objects.count() > 100
+    assert Appointment.objects.filter(status=Status.COMPLETED).exists()
+    assert Appointment.objects.filter(status=Status.CONFIRMED).exists()
+    assert_no_overlaps()
+
+    counts = [model.objects.count() for model in (Location, Practitioner, Service, WeeklyRota, Appointment)]
+    again = StringIO()
+    call_command("load_booking_demo", stdout=again)
+    assert "nothing new" in again.getvalue()
+    assert [model.objects.count() for model in (Location, Practitioner, Service, WeeklyRota, Appointment)] == counts

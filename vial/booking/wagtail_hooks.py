@@ -1,0 +1,162 @@
+"""The 'Booking' area of the Wagtail admin: clinics, rooms, practitioners, services, rotas, time off, appointments.
+
+Appointments are read-only here: they are written by `services.py` (the booking flow and, later,
+the staff diary), never edited as raw rows, so nobody (not even a superuser) adds, edits or deletes
+one from this listing. Times show in Europe/London with the zone named.
+"""
+
+from django import forms
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from .models import Appointment, Location, Practitioner, Room, Service, TimeOff, WeeklyRota
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Django's model permissions, minus add, change and delete for everyone."""
+
+    def user_has_permission(self, user, action):
+        return action not in {"add", "change", "delete"} and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a not in {"add", "change", "delete"}])
+
+
+appointment_permission_policy = ReadOnlyPermissionPolicy(Appointment)
+register_permission_policy(Appointment, appointment_permission_policy, exact_class=True)
+
+
+def index_view(*related: str) -> type[IndexView]:
+    """An index view that fetches the related rows its columns show in the same query (no N+1)."""
+
+    class RelatedIndexView(IndexView):
+        def get_base_queryset(self):
+            return super().get_base_queryset().select_related(*related)
+
+    return RelatedIndexView
+
+
+class LocationViewSet(ModelViewSet):
+    model = Location
+    icon = "site"
+    index_view_class = index_view("page")
+    menu_label = "Clinics"
+    list_display = ["name", "page", "active"]
+    list_filter = ["active"]
+    copy_view_enabled = False
+
+
+class RoomViewSet(ModelViewSet):
+    model = Room
+    icon = "home"
+    index_view_class = index_view("location")
+    list_display = ["name", "location", "capacity"]
+    list_filter = ["location"]
+    copy_view_enabled = False
+
+
+class PractitionerViewSet(ModelViewSet):
+    model = Practitioner
+    icon = "user"
+    list_display = ["display_name", "is_prescriber", "is_injector", "is_therapist", "regulator", "active"]
+    list_filter = ["is_prescriber", "active", "locations"]
+    search_fields = ["display_name", "registration_number"]
+    copy_view_enabled = False
+    panels = [
+        *Practitioner.panels[:3],
+        FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("services", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("active"),
+    ]
+
+
+class ServiceViewSet(ModelViewSet):
+    model = Service
+    icon = "tasks"
+    index_view_class = index_view("treatment")
+    list_display = ["name", "kind", "treatment", "duration_minutes", "price", "needs_prescriber", "active"]
+    list_filter = ["kind", "needs_prescriber", "active"]
+    search_fields = ["name"]
+
+
+class WeeklyRotaViewSet(ModelViewSet):
+    model = WeeklyRota
+    icon = "calendar"
+    index_view_class = index_view("practitioner", "location")
+    menu_label = "Rotas"
+    list_display = ["practitioner", "location", "weekday", "start_time", "end_time", "valid_from", "valid_until"]
+    list_filter = ["practitioner", "location", "weekday"]
+    ordering = ["practitioner__display_name", "weekday", "start_time"]
+
+
+class TimeOffViewSet(ModelViewSet):
+    model = TimeOff
+    icon = "time"
+    index_view_class = index_view("practitioner")
+    list_display = ["practitioner", "start", "end", "reason"]
+    list_filter = ["practitioner"]
+    ordering = ["-start"]
+    copy_view_enabled = False
+
+
+class AppointmentViewSet(ModelViewSet):
+    model = Appointment
+    icon = "date"
+    permission_policy = appointment_permission_policy
+    index_view_class = index_view("service", "practitioner", "location", "room__location")
+    exclude_form_fields = []  # no add or edit view is reachable (see the permission policy)
+    add_to_reference_index = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["start", "service", "practitioner", "location", "room", "status"]
+    list_filter = ["status", "location", "practitioner"]
+    ordering = ["-start", "-pk"]
+    list_per_page = 50
+    search_fields = ["patient_name", "patient_email"]
+    inspect_view_fields = [
+        "start",
+        "end",
+        "status",
+        "held_until",
+        "service",
+        "practitioner",
+        "location",
+        "room",
+        "patient_name",
+        "patient_email",
+        "patient_phone",
+        "patient_date_of_birth",
+        "created_at",
+        "status_changes",
+    ]
+
+    def get_permissions_to_register(self):
+        # Only 'view' means anything: appointments are written by the booking services.
+        return super().get_permissions_to_register().filter(codename="view_appointment")
+
+
+class BookingViewSetGroup(ModelViewSetGroup):
+    menu_label = "Booking"
+    menu_icon = "date"
+    menu_order = 240
+    items = (
+        AppointmentViewSet("booking_appointments"),
+        PractitionerViewSet("booking_practitioners"),
+        ServiceViewSet("booking_services"),
+        WeeklyRotaViewSet("booking_rotas"),
+        TimeOffViewSet("booking_time_off"),
+        LocationViewSet("booking_locations"),
+        RoomViewSet("booking_rooms"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_booking_viewsets():
+    return BookingViewSetGroup()
