@@ -15,6 +15,7 @@ from vial.booking.services import (
     CancellationRefused,
     NotEligible,
     SlotUnavailable,
+    TooSoon,
     book_appointment,
     cancel_appointment,
     confirm_appointment,
@@ -267,3 +268,59 @@ def test_find_slots_for_one_location_only(diary):
     other = make_diary(practitioners=0, rooms=0, location_name="Other clinic", name="Other consultation")
     assert find_slots(diary.service, at(TUESDAY, 9), at(TUESDAY, 12), location=other.location, now=NOW) == []
     assert find_slots(diary.service, at(TUESDAY, 9), at(TUESDAY, 12), location=diary.location, now=NOW)
+
+
+# --- The re-treatment interval ---------------------------------------------------------------
+
+
+@pytest.fixture
+def treatment_diary(clinic):
+    treatment = make_treatment(
+        clinic["treatments"],
+        n=4,
+        title="Excessive underarm sweating",
+        prescription_only=True,
+        licence="licensed",
+        min_retreatment_days=112,
+    )
+    return make_diary(
+        treatment=treatment, name="Underarm sweating: treatment visit", kind="treatment", booking_horizon_days=200
+    )
+
+
+def test_a_retreatment_five_weeks_later_is_refused_with_the_earliest_date(treatment_diary):
+    first = book(treatment_diary, at(TUESDAY, 10))
+    five_weeks_later = TUESDAY + timedelta(weeks=5)
+    with pytest.raises(TooSoon) as refused:
+        book(treatment_diary, at(five_weeks_later, 10), patient=replace(ADULT, email="ALEX@example.com"))
+    earliest = TUESDAY + timedelta(days=112)
+    assert refused.value.earliest == earliest == date(2026, 6, 23)
+    assert "earliest date we can book is Tuesday 23 June 2026" in refused.value.message
+    assert "3 March 2026" in refused.value.message
+    # Someone else, or the same person once the earlier visit is cancelled, can book.
+    assert book(treatment_diary, at(five_weeks_later, 10), patient=replace(ADULT, email="sam@example.com")).pk
+    cancel_appointment(first, now=NOW)
+    assert book(treatment_diary, at(five_weeks_later, 11), patient=ADULT).pk
+
+
+def test_a_treatment_too_close_before_a_booked_one_is_refused(treatment_diary):
+    book(treatment_diary, at(TUESDAY + timedelta(weeks=5), 10))
+    with pytest.raises(TooSoon, match="already have"):
+        book(treatment_diary, at(TUESDAY, 10))
+
+
+def test_the_interval_is_counted_in_calendar_days(treatment_diary):
+    book(treatment_diary, at(TUESDAY, 16))
+    with pytest.raises(TooSoon):
+        book(treatment_diary, at(TUESDAY + timedelta(days=111), 10))
+    # 112 days later the clocks have gone forward: still allowed on that date, at any time.
+    assert book(treatment_diary, at(TUESDAY + timedelta(days=112), 10)).pk
+
+
+def test_consultations_are_not_limited_by_the_interval(clinic):
+    treatment = make_treatment(
+        clinic["treatments"], n=6, prescription_only=True, licence="licensed", min_retreatment_days=84
+    )
+    diary = make_diary(treatment=treatment, name="Consultation", needs_prescriber=True)
+    book(diary, at(TUESDAY, 10))
+    assert book(diary, at(TUESDAY + timedelta(days=7), 10)).pk

@@ -35,8 +35,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from itertools import chain
-from operator import itemgetter, le, lt
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter, ge, itemgetter, le, lt, sub
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,8 @@ STEP = timedelta(minutes=15)
 ONE_DAY = timedelta(days=1)
 ONE_SECOND = timedelta(seconds=1)
 ZERO = timedelta(0)
+FAR_PAST = datetime.min.replace(tzinfo=UTC)
+FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
 class Interval(NamedTuple):
@@ -153,6 +155,7 @@ def _utc(value: datetime) -> datetime:
 
 
 _start_of = itemgetter(0)
+_end_of = itemgetter(1)
 
 
 def _merged_bounds(intervals: Iterable[Interval]) -> tuple[Sequence[datetime], Sequence[datetime]]:
@@ -166,10 +169,12 @@ def _merged_bounds(intervals: Iterable[Interval]) -> tuple[Sequence[datetime], S
     items = intervals if isinstance(intervals, list) else list(intervals)
     if not items:
         return [], []
-    starts, ends = zip(*items, strict=True)
+    # map(itemgetter) rather than zip(*items), which would make a (garbage-collected) iterator per interval.
+    starts = list(map(_start_of, items))
     if not all(map(le, starts, starts[1:])):
         items = sorted(items, key=_start_of)
-        starts, ends = zip(*items, strict=True)
+        starts = list(map(_start_of, items))
+    ends = list(map(_end_of, items))
     if all(map(lt, starts, ends)) and all(map(le, ends, starts[1:])):
         return starts, ends
     merged_starts: list[datetime] = []
@@ -322,8 +327,7 @@ def _free_room(rooms, start: datetime, end: datetime, first: int = 0) -> tuple[i
     return first, None
 
 
-def _slot_order(slot: Slot):
-    return slot.start, slot.practitioner_id, slot.location_id
+_slot_order = attrgetter("start", "practitioner_id", "location_id")
 
 
 def free_slots(
@@ -370,45 +374,55 @@ def free_slots(
         working = [w for w in rota_intervals(schedule.rotas, first_day, last_day, tz) if w.location_id in locations]
         if not working:
             continue
+        working = [
+            w
+            for w in working
+            if w.end - w.start >= need and w.end >= earliest + tail and w.start <= last_start - before
+        ]
+        if not working:
+            continue
+        working_starts = [w.start for w in working]
+        # Working intervals at different clinics may overlap (a rota mistake): bisect on the running
+        # maximum of their ends, which never decreases.
+        working_reach = list(accumulate((w.end for w in working), max))
         cut_starts, cut_ends = _merged_bounds(chain(schedule.time_off, schedule.busy))
-        cut_count = len(cut_starts)
+        # The gaps between appointments and time off, found with C-level passes: only gaps long
+        # enough for the service and its buffers reach the Python loop below.
+        gap_starts = [FAR_PAST, *cut_ends]
+        gap_ends = [*cut_starts, FAR_FUTURE]
+        wide = compress(range(len(gap_starts)), map(ge, map(sub, gap_ends, gap_starts), repeat(need)))
         practitioner_id = schedule.practitioner_id
-        for start, end, location_id in working:
-            if end - start < need or end < earliest + tail or start > last_start - before:
-                continue
-            location_rooms = rooms_at.get(location_id)
-            room_index = 0
-            # Walk the free gaps of this working interval: between `cursor` and the next cut.
-            index = bisect_right(cut_ends, start)
-            cursor = start
-            while True:
-                if index < cut_count and cut_starts[index] < end:
-                    gap_end, next_cursor = cut_starts[index], cut_ends[index]
-                    index += 1
-                else:
-                    gap_end, next_cursor = end, None
-                if gap_end - cursor >= need:
-                    lo = _utc(cursor) + before
-                    if lo < earliest:
-                        lo = earliest
-                    latest = _utc(gap_end) - tail
-                    if latest > last_start:
-                        latest = last_start
-                    slot_start = ceil_to_grid(lo, step) if lo <= latest else latest + step
-                    while slot_start <= latest:
-                        slot_end = slot_start + duration
-                        if location_rooms is None:
-                            append(Slot(slot_start, slot_end, practitioner_id, location_id))
-                        else:
-                            room_index, room = _free_room(
-                                location_rooms, slot_start - before, slot_end + after, room_index
-                            )
-                            if room is not None:
-                                append(Slot(slot_start, slot_end, practitioner_id, location_id, *room))
-                        slot_start += step
-                if next_cursor is None:
-                    break
-                if next_cursor > cursor:
-                    cursor = next_cursor
+        preferred_room: dict[int, int] = {}
+        for gap in wide:
+            gap_start, gap_end = gap_starts[gap], gap_ends[gap]
+            index = bisect_right(working_reach, gap_start)
+            while index < len(working) and working_starts[index] < gap_end:
+                start, end, location_id = working[index]
+                index += 1
+                free_start = gap_start if gap_start > start else start
+                free_end = gap_end if gap_end < end else end
+                if free_end - free_start < need:
+                    continue
+                lo = _utc(free_start) + before
+                if lo < earliest:
+                    lo = earliest
+                latest = _utc(free_end) - tail
+                if latest > last_start:
+                    latest = last_start
+                if lo > latest:
+                    continue
+                location_rooms = rooms_at.get(location_id)
+                room_index = preferred_room.get(location_id, 0)
+                slot_start = ceil_to_grid(lo, step)
+                while slot_start <= latest:
+                    slot_end = slot_start + duration
+                    if location_rooms is None:
+                        append(Slot(slot_start, slot_end, practitioner_id, location_id))
+                    else:
+                        room_index, room = _free_room(location_rooms, slot_start - before, slot_end + after, room_index)
+                        if room is not None:
+                            append(Slot(slot_start, slot_end, practitioner_id, location_id, *room))
+                    slot_start += step
+                preferred_room[location_id] = room_index
     slots.sort(key=_slot_order)
     return slots

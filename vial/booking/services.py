@@ -36,6 +36,7 @@ ADULT_AGE = 18
 EXCLUSION_VIOLATION = "23P01"
 RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure: try again
 ATTEMPTS = 3
+TREATING_KINDS = (Service.Kind.TREATMENT, Service.Kind.COMBINED)
 
 
 class BookingError(Exception):
@@ -57,6 +58,14 @@ class SlotUnavailable(BookingError):
 
 class NotEligible(BookingError):
     """The patient may not book this service (age, and later the other eligibility rules)."""
+
+
+class TooSoon(NotEligible):
+    """A re-treatment sooner than the treatment's minimum interval. `earliest` is the first allowed date."""
+
+    def __init__(self, message: str, earliest: date):
+        super().__init__(message)
+        self.earliest = earliest
 
 
 class CancellationRefused(BookingError):
@@ -112,6 +121,58 @@ def check_patient(service: Service, patient: Patient, start: datetime, now: date
             "medicine, and the law in England does not allow us to give or arrange it for under-18s for "
             "cosmetic reasons. Please phone the clinic if you would like to talk about other options."
         )
+
+
+def long_date(day: date, weekday: bool = False) -> str:
+    """e.g. '3 March 2026', or 'Tuesday 3 March 2026'."""
+    return f"{day:%A} {day.day} {day:%B %Y}" if weekday else f"{day.day} {day:%B %Y}"
+
+
+#: Statuses of earlier visits that count towards the re-treatment interval.
+COUNTED_TREATMENTS = (Status.HELD, Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED)
+
+
+def check_retreatment_interval(service: Service, patient: Patient, start: datetime, now: datetime) -> None:
+    """Refuse a treatment sooner than the treatment's minimum interval after (or before) another one.
+
+    Until the patients app brings a Patient record, a patient is recognised by e-mail address and
+    date of birth. Days are counted on UK calendar dates.
+    """
+    treatment = service.treatment
+    if treatment is None or not treatment.min_retreatment_days or service.kind not in TREATING_KINDS:
+        return
+    gap = timedelta(days=treatment.min_retreatment_days)
+    day = local(start).date()
+    others = (
+        Appointment.objects.filter(
+            patient_email__iexact=patient.email.strip(),
+            patient_date_of_birth=patient.date_of_birth,
+            service__treatment=treatment,
+            service__kind__in=TREATING_KINDS,
+            status__in=COUNTED_TREATMENTS,
+            start__gt=start - gap - timedelta(days=1),
+            start__lt=start + gap + timedelta(days=1),
+        )
+        .exclude(status=Status.HELD, held_until__lte=now)
+        .order_by("start")
+    )
+    for other in others:
+        other_day = local(other.start).date()
+        if other_day <= day < other_day + gap:
+            earliest = other_day + gap
+            raise TooSoon(
+                f"'{treatment.title}' should not be repeated within {treatment.min_retreatment_days} days. Your last "
+                f"one was on {long_date(other_day)}, so the earliest date we can book is "
+                f"{long_date(earliest, weekday=True)}.",
+                earliest=earliest,
+            )
+        if day < other_day < day + gap:
+            raise TooSoon(
+                f"You already have '{treatment.title}' booked on {long_date(other_day)}, and treatments need to be "
+                f"at least {treatment.min_retreatment_days} days apart. Please choose another date or change that "
+                "booking.",
+                earliest=other_day + gap,
+            )
 
 
 def check_practitioner(service: Service, practitioner: Practitioner, location: Location) -> None:
@@ -241,8 +302,8 @@ def book_appointment(
 ) -> Appointment:
     """Book `service` with `practitioner` at `location` starting at `start`, or hold it for 10 minutes.
 
-    Validates the patient (age rule for prescription-only treatments), the practitioner, notice and
-    horizon, then checks with the availability engine that the slot is free and inserts, in one
+    Validates the patient (age rule for prescription-only treatments, re-treatment interval), the
+    practitioner, notice and horizon, then checks with the availability engine that the slot is free and inserts, in one
     transaction. Raises BookingError (or NotEligible) with a message, or SlotUnavailable carrying
     the next free slots when the time is taken.
     """
@@ -251,6 +312,7 @@ def book_appointment(
         raise BookingError("Times must carry a time zone.")
     start = start.astimezone(UTC)
     check_patient(service, patient, start, now)
+    check_retreatment_interval(service, patient, start, now)
     check_practitioner(service, practitioner, location)
     check_booking_window(service, start, now)
     retries = 0 if connection.in_atomic_block else ATTEMPTS - 1
