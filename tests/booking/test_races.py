@@ -21,7 +21,9 @@ from vial.booking.state_machine import BLOCKING_STATUSES, Status
 
 from .conftest import ADULT, MONDAY, NOW, at, make_diary
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: like the suite's other transactional tests, so the data migrations made
+# (Wagtail's root page, content types) is restored for whichever transactional test runs next.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TUESDAY = MONDAY + timedelta(days=1)
 WEDNESDAY = MONDAY + timedelta(days=2)
 
