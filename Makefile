@@ -24,6 +24,7 @@ install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 demo: install ## Build everything, load the demo clinic (SQLite) and serve it on http://127.0.0.1:$(PORT)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_booking_demo
 	@echo "Starting the background worker (search index, e-mails) and the web server..."
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py db_worker >/dev/null 2>&1 & worker=$$!; \
