@@ -24,6 +24,21 @@ from vial.website.models import QuestionIndexPage
 from . import services
 from .models import Enquiry
 
+# Everything held about one enquiry: exported for subject access requests and shown on inspection.
+ENQUIRY_RECORD_FIELDS = [
+    "created_at",
+    "kind",
+    "status",
+    "name",
+    "email",
+    "phone",
+    "treatment",
+    "message",
+    "consent_to_contact",
+    "consent_wording",
+    "marketing_opt_in",
+]
+
 
 class EnquiryPermissionPolicy(ModelPermissionPolicy):
     """Django's model permissions, except that nobody, not even a superuser, adds enquiries."""
@@ -113,34 +128,9 @@ class EnquiryViewSet(ModelViewSet):
     list_per_page = 50
     search_fields = ["name", "email", "message"]
     # Subject access requests: search by e-mail, then export (docs/data_protection.md).
-    list_export = [
-        "created_at",
-        "kind",
-        "status",
-        "name",
-        "email",
-        "phone",
-        "treatment",
-        "message",
-        "consent_to_contact",
-        "consent_wording",
-        "marketing_opt_in",
-    ]
+    list_export = ENQUIRY_RECORD_FIELDS
     export_filename = "enquiries"
-    inspect_view_fields = [
-        "created_at",
-        "kind",
-        "status",
-        "name",
-        "email",
-        "phone",
-        "treatment",
-        "message",
-        "consent_to_contact",
-        "consent_wording",
-        "marketing_opt_in",
-        "converted_post",
-    ]
+    inspect_view_fields = [*ENQUIRY_RECORD_FIELDS, "converted_post"]
     panels = [
         FieldPanel("status"),
         MultiFieldPanel(
