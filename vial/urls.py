@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from vial.booking.api import api as booking_api
 from vial.website import views as website_views
 from vial.website.feeds import QuestionsAtomFeed, QuestionsFeed
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", website_views.search, name="search"),
+    path("book/", include("vial.booking.urls")),
+    path("appointment/", include("vial.booking.appointment_urls")),
+    path("api/v1/", booking_api.urls),
     path("feeds/questions.rss", QuestionsFeed(), name="feed-rss"),
     path("feeds/questions.atom", QuestionsAtomFeed(), name="feed-atom"),
     path("sitemap.xml", sitemap, name="sitemap"),

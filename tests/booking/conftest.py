@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from django.contrib.auth import get_user_model
 
-from vial.booking.models import Location, Practitioner, Room, Service, WeeklyRota
+from vial.booking.models import Appointment, Location, Practitioner, Room, Service, WeeklyRota
 from vial.booking.services import Patient
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday, GMT
@@ -85,3 +85,34 @@ def make_diary(
 @pytest.fixture
 def diary(db):
     return make_diary()
+
+
+def seen_before(diary: Diary, patient: Patient, when: datetime = datetime(2025, 11, 4, 10, tzinfo=UTC)) -> None:
+    """History: `patient` had the prescriber's consultation for the diary's treatment (completed, in the past).
+
+    Written straight to the table: the booking services rightly refuse times in the past.
+    """
+    from datetime import timedelta
+
+    consultation, _ = Service.objects.get_or_create(
+        name=f"Consultation: {diary.service.treatment.title}",
+        defaults={
+            "kind": Service.Kind.CONSULTATION,
+            "treatment": diary.service.treatment,
+            "duration_minutes": 30,
+            "needs_prescriber": True,
+        },
+    )
+    Appointment.objects.create(
+        service=consultation,
+        practitioner=diary.practitioners[0],
+        location=diary.location,
+        patient_name=patient.name,
+        patient_email=patient.email,
+        patient_date_of_birth=patient.date_of_birth,
+        start=when,
+        end=when + timedelta(minutes=30),
+        blocked_start=when,
+        blocked_end=when + timedelta(minutes=30),
+        status="completed",
+    )

@@ -13,17 +13,19 @@ from vial.booking.services import (
     AppointmentNotFound,
     BookingError,
     CancellationRefused,
+    NeedsConsultation,
     NotEligible,
     SlotUnavailable,
     TooSoon,
     book_appointment,
     cancel_appointment,
     confirm_appointment,
+    move_appointment,
     release_expired_holds,
 )
 from vial.booking.state_machine import Status
 
-from .conftest import ADULT, MONDAY, NOW, at, make_diary
+from .conftest import ADULT, MONDAY, NOW, at, make_diary, seen_before
 
 TUESDAY = MONDAY + timedelta(days=1)
 
@@ -283,9 +285,12 @@ def treatment_diary(clinic):
         licence="licensed",
         min_retreatment_days=112,
     )
-    return make_diary(
+    diary = make_diary(
         treatment=treatment, name="Underarm sweating: treatment visit", kind="treatment", booking_horizon_days=200
     )
+    seen_before(diary, ADULT)
+    seen_before(diary, replace(ADULT, email="sam@example.com"))
+    return diary
 
 
 def test_a_retreatment_five_weeks_later_is_refused_with_the_earliest_date(treatment_diary):
@@ -324,3 +329,61 @@ def test_consultations_are_not_limited_by_the_interval(clinic):
     diary = make_diary(treatment=treatment, name="Consultation", needs_prescriber=True)
     book(diary, at(TUESDAY, 10))
     assert book(diary, at(TUESDAY + timedelta(days=7), 10)).pk
+
+
+# --- Consultation first for prescription-only treatments -------------------------------------
+
+
+def test_a_first_time_patient_is_offered_the_prescribers_consultation(treatment_diary):
+    consultation = treatment_diary.service.__class__.objects.get(kind="consultation")
+    for practitioner in treatment_diary.practitioners:
+        practitioner.services.add(consultation)
+    newcomer = replace(ADULT, email="new@example.com")
+    with pytest.raises(NeedsConsultation) as refused:
+        book(treatment_diary, at(TUESDAY, 10), patient=newcomer)
+    assert refused.value.consultations == [consultation]
+    assert "in-person consultation" in refused.value.message
+    assert f"'{consultation.name}'" in refused.value.message
+    assert not Appointment.objects.filter(patient_email="new@example.com").exists()
+    # Once the consultation is booked before it, the treatment itself can be booked.
+    book_appointment(
+        consultation, treatment_diary.practitioners[0], treatment_diary.location, at(TUESDAY, 10), newcomer, now=NOW
+    )
+    assert book(treatment_diary, at(TUESDAY + timedelta(days=7), 10), patient=newcomer).pk
+    # ...but not on a day before the consultation.
+    other = replace(ADULT, email="other@example.com")
+    book_appointment(
+        consultation, treatment_diary.practitioners[0], treatment_diary.location, at(TUESDAY, 14), other, now=NOW
+    )
+    with pytest.raises(NeedsConsultation):
+        book(treatment_diary, at(TUESDAY, 11), patient=other)
+
+
+# --- Moving ----------------------------------------------------------------------------------
+
+
+def test_moving_rebooks_and_cancels_in_one_step(diary):
+    first = book(diary, at(TUESDAY, 10))
+    moved = move_appointment(first.cancel_token, at(TUESDAY, 10, 15), now=NOW)
+    first.refresh_from_db()
+    assert first.status == Status.CANCELLED
+    assert moved.status == Status.CONFIRMED and moved.start == at(TUESDAY, 10, 15)
+    assert (moved.patient_email, moved.practitioner) == (first.patient_email, first.practitioner)
+    assert moved.status_changes.get().note == f"Moved from #{first.pk}"
+
+
+def test_a_refused_move_leaves_the_appointment_as_it_was(diary):
+    first = book(diary, at(TUESDAY, 10))
+    book(diary, at(TUESDAY, 14), patient=replace(ADULT, email="sam@example.com"))
+    with pytest.raises(SlotUnavailable):
+        move_appointment(first, at(TUESDAY, 14), now=NOW)
+    first.refresh_from_db()
+    assert first.status == Status.CONFIRMED
+    assert Appointment.objects.filter(status=Status.CONFIRMED).count() == 2
+
+
+def test_patients_cannot_move_inside_the_cancellation_window(diary):
+    first = book(diary, at(TUESDAY, 10))
+    with pytest.raises(CancellationRefused, match="can be moved online until 24 hours"):
+        move_appointment(first, at(TUESDAY, 15), now=at(MONDAY, 11))
+    assert move_appointment(first, at(TUESDAY, 15), now=at(MONDAY, 11), enforce_window=False).pk

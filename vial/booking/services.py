@@ -68,6 +68,18 @@ class TooSoon(NotEligible):
         self.earliest = earliest
 
 
+class NeedsConsultation(NotEligible):
+    """A first visit for a prescription-only treatment: the prescriber's consultation comes first.
+
+    `consultations` lists the active services that can come first (a consultation, or a combined
+    consultation and treatment), for the booking flow to offer instead.
+    """
+
+    def __init__(self, message: str, consultations: list[Service]):
+        super().__init__(message)
+        self.consultations = consultations
+
+
 class CancellationRefused(BookingError):
     """Too late to cancel online, or the appointment is not in a state that can be cancelled."""
 
@@ -173,6 +185,46 @@ def check_retreatment_interval(service: Service, patient: Patient, start: dateti
                 "booking.",
                 earliest=other_day + gap,
             )
+
+
+#: Earlier visits that make a patient known to the prescriber for a treatment.
+SEEN_STATUSES = (Status.HELD, Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED)
+ASSESSING_KINDS = (Service.Kind.CONSULTATION, Service.Kind.COMBINED)
+
+
+def check_consultation_first(service: Service, patient: Patient, start: datetime, now: datetime) -> None:
+    """A prescription-only treatment needs the prescriber's in-person assessment first.
+
+    A patient who has (or has booked before `start`) a consultation or combined visit for this
+    treatment, or who has had the treatment before, may book the treatment itself; anyone else is
+    offered the consultation, or the combined visit where the clinic offers one. Patients are
+    recognised by e-mail address and date of birth until the patients app brings a record.
+    """
+    treatment = service.treatment
+    if treatment is None or not treatment.prescription_only or service.kind != Service.Kind.TREATMENT:
+        return
+    seen = (
+        Appointment.objects.filter(
+            patient_email__iexact=patient.email.strip(),
+            patient_date_of_birth=patient.date_of_birth,
+            service__treatment=treatment,
+            status__in=SEEN_STATUSES,
+            start__lt=start,
+        )
+        .filter(Q(service__kind__in=ASSESSING_KINDS) | Q(status=Status.COMPLETED))
+        .exclude(status=Status.HELD, held_until__lte=now)
+    )
+    if seen.exists():
+        return
+    consultations = list(
+        Service.objects.filter(treatment=treatment, kind__in=ASSESSING_KINDS, active=True).order_by("-kind", "name")
+    )
+    offer = " or ".join(f"'{c.name}'" for c in consultations) or "a consultation (please phone the clinic)"
+    raise NeedsConsultation(
+        f"'{treatment.title}' uses a prescription-only medicine, so a first visit starts with an in-person "
+        f"consultation with one of our prescribers. Please book {offer} first.",
+        consultations=consultations,
+    )
 
 
 def check_practitioner(service: Service, practitioner: Practitioner, location: Location) -> None:
@@ -313,6 +365,7 @@ def book_appointment(
     start = start.astimezone(UTC)
     check_patient(service, patient, start, now)
     check_retreatment_interval(service, patient, start, now)
+    check_consultation_first(service, patient, start, now)
     check_practitioner(service, practitioner, location)
     check_booking_window(service, start, now)
     retries = 0 if connection.in_atomic_block else ATTEMPTS - 1
@@ -372,6 +425,22 @@ def get_by_token(token: str) -> Appointment:
     return appointment
 
 
+def check_changeable(appointment: Appointment, now: datetime, enforce_window: bool, verb: str) -> None:
+    """May this appointment still be cancelled or moved (`verb`) now? Patients only until the service's window."""
+    if appointment.status == Status.CANCELLED:
+        raise CancellationRefused("This appointment is already cancelled.")
+    if appointment.status not in (Status.HELD, Status.CONFIRMED):
+        raise CancellationRefused(f"This appointment is {label(appointment.status)}, so it can no longer be {verb}.")
+    if enforce_window and appointment.status == Status.CONFIRMED:
+        hours = appointment.service.cancellation_window_hours
+        deadline = appointment.start - timedelta(hours=hours)
+        if now >= deadline:
+            raise CancellationRefused(
+                f"Appointments for '{appointment.service}' can be {verb} online until {hours} hours before they "
+                f"start; for this one that was {format_local(deadline)}. Please phone the clinic."
+            )
+
+
 def cancel_appointment(
     appointment: Appointment | str, now: datetime | None = None, by=None, enforce_window: bool = True, note: str = ""
 ) -> Appointment:
@@ -385,18 +454,7 @@ def cancel_appointment(
         appointment = get_by_token(appointment)
     else:
         appointment.refresh_from_db(fields=["status"])
-    if appointment.status == Status.CANCELLED:
-        raise CancellationRefused("This appointment is already cancelled.")
-    if appointment.status not in (Status.HELD, Status.CONFIRMED):
-        raise CancellationRefused(f"This appointment is {label(appointment.status)}, so it can no longer be cancelled.")
-    if enforce_window and appointment.status == Status.CONFIRMED:
-        hours = appointment.service.cancellation_window_hours
-        deadline = appointment.start - timedelta(hours=hours)
-        if now >= deadline:
-            raise CancellationRefused(
-                f"Appointments for '{appointment.service}' can be cancelled online until {hours} hours before they "
-                f"start; for this one that was {format_local(deadline)}. Please phone the clinic."
-            )
+    check_changeable(appointment, now, enforce_window, "cancelled")
     try:
         set_status(appointment, Status.CANCELLED, by=by, note=note or ("Cancelled by staff" if by else "Cancelled"))
     except IllegalTransition as error:  # it moved meanwhile (e.g. its hold lapsed and was released)
@@ -408,3 +466,41 @@ def cancel_appointment(
         ) from error
     logger.info("Appointment %s cancelled", appointment.pk)
     return appointment
+
+
+def move_appointment(
+    appointment: Appointment | str,
+    start: datetime,
+    practitioner: Practitioner | None = None,
+    now: datetime | None = None,
+    by=None,
+    enforce_window: bool = True,
+) -> Appointment:
+    """Move an appointment (or the one with this cancel token) to `start`: rebook, then cancel the old one.
+
+    Both happen in one transaction, so a patient never ends up with two appointments or none. The
+    old one is cancelled first, inside the transaction, so a move by a few minutes can reuse its
+    own time; if the new time is refused, everything rolls back and the old appointment stands.
+    Patients (`enforce_window=True`) can move only until the cancellation window; staff any time.
+    Keeps the practitioner unless another is given; the patient's details come with it.
+    """
+    now = now or timezone.now()
+    if not isinstance(appointment, Appointment):
+        appointment = get_by_token(appointment)
+    old = appointment
+    practitioner = practitioner or old.practitioner
+    patient = Patient(
+        name=old.patient_name,
+        email=old.patient_email,
+        date_of_birth=old.patient_date_of_birth,
+        phone=old.patient_phone,
+    )
+    old.refresh_from_db(fields=["status"])
+    check_changeable(old, now, enforce_window, "moved")
+    with transaction.atomic():
+        cancel_appointment(old, now=now, by=by, enforce_window=False, note="Moved")
+        new = book_appointment(
+            old.service, practitioner, old.location, start, patient, now=now, by=by, note=f"Moved from #{old.pk}"
+        )
+    logger.info("Appointment %s moved to %s", old.pk, new.pk)
+    return new
