@@ -37,6 +37,8 @@ phone_validator = RegexValidator(
 class ContactPage(BasePage):
     """The contact page: clinic details and the enquiry form (see forms.py and services.py)."""
 
+    fragment_cacheable = False  # the form carries a CSRF token and the visitor's own input
+
     intro = models.TextField(blank=True)
     thank_you = models.TextField(
         default="Thank you. We have your message and will reply within two working days.",

@@ -1,17 +1,62 @@
-"""The site's chrome (menu, section links, footer), cached because every page shows it.
+"""What every public page shares, cached: the menu, section links, footer, the Site and a content version.
 
-Without this, each page would spend several queries on the same menu and footer. The cache is
-cleared whenever a page is published, unpublished, moved or deleted, or an accreditation changes
-(see signals.py), so editors see their changes at once.
+Without this, each page would spend several queries on the same menu and footer, and on finding
+its Site. The cache is cleared whenever a page is published, unpublished, moved or deleted, or a
+snippet, setting or site changes (see signals.py), so editors see their changes at once.
+
+The content version names the state of the whole site's content. Page fragments are cached under
+it (`{% pagecache %}`): a page's body also shows other content (related treatments, ratings, the
+latest answers), so any publish anywhere moves every page to fresh keys, and the old entries expire.
 """
+
+import secrets
 
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
-from wagtail.models import Site
+from django.http.request import split_domain_port
+from wagtail.models import PageViewRestriction, Site
 
 SECTIONS_KEY = "website:sections:v1"
 FOOTER_FRAGMENT = "site_footer"
 CHROME_TIMEOUT = 300
+VERSION_KEY = "website:content-version"
+SITE_KEY = "website:site"
+RESTRICTIONS_KEY = "website:any-view-restrictions"
+
+
+def content_version() -> str:
+    """The current content version; a random one is chosen when the cache has none."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, secrets.token_hex(6), None)
+        version = cache.get(VERSION_KEY, "")
+    return version
+
+
+def find_site(request) -> Site | None:
+    """Wagtail's Site for this request, with its root page already specific, from the cache.
+
+    Wagtail looks the Site up (one query) and its root page (two more) on every request; both
+    change only when an editor changes them, which moves the content version.
+    """
+    hostname = split_domain_port(request._get_raw_host())[0]
+    key = f"{SITE_KEY}:{content_version()}:{hostname}:{request.get_port()}"
+    site = cache.get(key)
+    if site is None:
+        site = Site._find_for_request(request)
+        if site is not None:
+            site.root_page = site.root_page.specific
+        cache.set(key, site, CHROME_TIMEOUT)
+    return site
+
+
+def any_view_restrictions() -> bool:
+    """Is any page private (login, password or group)? The public site has none, so serving skips the check."""
+    found = cache.get(RESTRICTIONS_KEY)
+    if found is None:
+        found = PageViewRestriction.objects.exists()
+        cache.set(RESTRICTIONS_KEY, found, CHROME_TIMEOUT)
+    return found
 
 
 def _load_sections(site) -> list[dict]:
@@ -53,4 +98,5 @@ def section_url(request, slug: str) -> str:
 
 def clear():
     cache.delete_many([f"{SECTIONS_KEY}:{pk}" for pk in Site.objects.values_list("pk", flat=True)])
-    cache.delete(make_template_fragment_key(FOOTER_FRAGMENT))
+    cache.delete_many([make_template_fragment_key(FOOTER_FRAGMENT), RESTRICTIONS_KEY])
+    cache.set(VERSION_KEY, secrets.token_hex(6), None)

@@ -8,6 +8,7 @@ from datetime import date
 
 from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,14 +21,14 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin
+from wagtail.models import DraftStateMixin, Orderable, Page, PageViewRestriction, RevisionMixin
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from vial.compliance.forms import AdvertisingCheckedPageForm, AdvertisingCheckedSnippetForm
 from vial.core.params import query_param
 
-from . import seo
+from . import chrome, seo
 from .blocks import BodyBlock, FAQStreamBlock
 
 
@@ -71,6 +72,21 @@ class BasePage(HeroImageMixin, Page):
     def json_ld(self, request) -> list[dict]:
         """Structured data for search engines; page types add their own schema.org objects."""
         return [seo.breadcrumbs(self, request)]
+
+    #: Whether `{% pagecache %}` may keep this page's rendered HTML (not for pages with forms).
+    fragment_cacheable = True
+
+    def get_cache_key_components(self):
+        # A page also shows other content (related pages, ratings, the menu), so its cached
+        # fragments are keyed on the site's content version too, which any publish moves on.
+        return [*super().get_cache_key_components(), chrome.content_version()]
+
+    def get_view_restrictions(self):
+        # Wagtail checks for private pages on every request (two queries); skip them while no
+        # page anywhere is private (cached; PageViewRestriction changes clear it).
+        if not chrome.any_view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
 
 @register_setting(icon="site")
@@ -166,9 +182,18 @@ class HomePage(BasePage):
         """
         if path_components:
             url_path = self.url_path + "/".join(path_components) + "/"
-            page = Page.objects.live().filter(url_path=url_path, path__startswith=self.path).first()
-            if page is not None:
-                return RouteResult(page.specific)
+            found = (
+                Page.objects.live()
+                .filter(url_path=url_path, path__startswith=self.path)
+                .values_list("pk", "content_type_id")
+                .first()
+            )
+            if found is not None:
+                pk, content_type_id = found
+                model = ContentType.objects.get_for_id(content_type_id).model_class()
+                page = model.objects.filter(pk=pk).first() if model is not None else None
+                if page is not None:
+                    return RouteResult(page)
         return super().route(request, path_components)
 
 

@@ -3,6 +3,7 @@ import json
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from wagtail.templatetags.wagtail_cache import WagtailPageCacheNode
 
 from vial.website import chrome
 from vial.website.models import Accreditation, LocationPage
@@ -78,3 +79,38 @@ def page_json_ld(context):
     if page is None or not hasattr(page, "json_ld"):
         return ""
     return json_ld(page.json_ld(context["request"]))
+
+
+class PageCacheNode(WagtailPageCacheNode):
+    """Wagtail's page fragment cache, used only where the HTML is the same for every visitor.
+
+    Skipped for anything but a plain GET of a page without a query string (filters, pagination,
+    HTMX partials), for previews (Wagtail's own rule) and for pages that say they cannot be cached
+    (forms). The key carries the page's `cache_key`, which includes the site's content version.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vary_on.append(template.Variable("request.get_host"))  # absolute URLs (og:image) name the host
+
+    def render(self, context):
+        page = context.get("page")
+        request = context.get("request")
+        cacheable = (
+            request is not None
+            and request.method == "GET"
+            and not request.GET
+            and getattr(page, "fragment_cacheable", False)
+        )
+        return super().render(context) if cacheable else self.nodelist.render(context)
+
+
+@register.tag
+def pagecache(parser, token):
+    """`{% pagecache 3600 "name" %}...{% endpagecache %}`: see PageCacheNode (arguments as Django's `cache`)."""
+    nodelist = parser.parse(("endpagecache",))
+    parser.delete_first_token()
+    tokens = token.split_contents()
+    if len(tokens) < 3:
+        raise template.TemplateSyntaxError("'pagecache' needs a timeout and a fragment name.")
+    return PageCacheNode(nodelist, parser.compile_filter(tokens[1]), tokens[2], [], None)
