@@ -335,6 +335,23 @@ def test_giving_up_a_hold_frees_the_time(client, sweating):
     assert "no longer held for you" in text(client.get(held["Location"]))
 
 
+def test_going_back_to_the_details_keeps_the_hold_or_changes_them(client, sweating):
+    service, location = sweating.service, sweating.location
+    slot = first_slot(client, service, location)
+    held = hold(client, service, location, slot)
+    # The browser's Back button: the time is this browser's own hold, so the check page again.
+    back = client.get(f"{details_url(service)}?location={location.pk}&slot={slot}")
+    assert back.status_code == 302 and back["Location"] == held["Location"]
+    # "Change the details": the hold is released and the same time comes back with the form filled in.
+    change = client.post(f"{held['Location']}release/", {"then": "details"})
+    form = client.get(change["Location"])
+    assert 'value="Alex Example"' in form.content.decode() and f'value="{slot}"' in form.content.decode()
+    again = hold(client, service, location, slot, name="Alexandra Example")
+    assert again.status_code == 302
+    assert Appointment.objects.get(status=Status.HELD).patient_name == "Alexandra Example"
+    assert Appointment.objects.filter(status=Status.CANCELLED).count() == 1
+
+
 def test_posts_need_the_csrf_token(sweating):
     browser = Client(enforce_csrf_checks=True)
     service, location = sweating.service, sweating.location

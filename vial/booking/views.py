@@ -164,6 +164,25 @@ def own_appointment(request, pk: int) -> Appointment:
     return appointment
 
 
+def own_hold_of(request, service: Service, start: datetime, practitioner_id: int, now: datetime) -> int | None:
+    """The id of this browser's live hold on that time, if it has one."""
+    holds = [pk for pk in request.session.get(HOLDS_KEY, []) if isinstance(pk, int)]
+    if not holds:
+        return None
+    return (
+        Appointment.objects.filter(
+            pk__in=holds,
+            service=service,
+            start=start,
+            practitioner_id=practitioner_id,
+            status=Status.HELD,
+            held_until__gt=now,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def last_details(request) -> dict:
     """The details given for this browser's latest hold, to fill in the form again after a lapse."""
     holds = request.session.get(HOLDS_KEY, [])
@@ -357,6 +376,9 @@ def details(request, service_id: int):
             service, anchor, anchor + timedelta(days=services.ALTERNATIVES_DAYS), location=location, now=now
         )
         if not any(s.start == start and s.practitioner_id == practitioner_id for s in free):
+            mine = own_hold_of(request, service, start, practitioner_id, now)
+            if mine is not None:  # back from the check page: the time is held by this very browser
+                return redirect("booking:check", pk=mine)
             return render_details(
                 request,
                 context,
@@ -490,6 +512,11 @@ def release(request, pk: int):
     if appointment.status == Status.HELD:
         with suppress(CancellationRefused):  # it lapsed or was released meanwhile: nothing to give up
             services.cancel_appointment(appointment, note="Given up by the patient")
+    if request.POST.get("then") == "details":  # to correct the details: the same time, the form filled in
+        query = urlencode(
+            {"location": appointment.location_id, "slot": slot_key(appointment.start, appointment.practitioner_id)}
+        )
+        return redirect(f"{reverse('booking:details', args=[appointment.service_id])}?{query}")
     return redirect(times_url(appointment.service, appointment.location, day=local_date(appointment.start)))
 
 
