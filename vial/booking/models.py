@@ -389,6 +389,22 @@ class Appointment(models.Model):
     held_until = models.DateTimeField(null=True, blank=True, help_text="A hold lapses at this time.")
     cancel_token = models.CharField(max_length=64, unique=True, default=new_cancel_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    moved_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moved_to",
+        editable=False,
+        help_text="The appointment this one replaced when it was moved.",
+    )
+    # Each message is claimed by setting its time with a conditional UPDATE before it is sent, so it
+    # goes out at most once however many workers try (see `tasks.py`).
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Also set when the confirmation came close enough to remind."
+    )
+    cancellation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["start", "pk"]

@@ -14,6 +14,7 @@ Logs name appointments by id only: never a patient's name, e-mail address, phone
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,6 +22,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import tasks
 from .availability import Slot
 from .models import Appointment, AppointmentStatusChange, Location, Practitioner, Service, format_local, local
 from .queries import find_slots
@@ -273,6 +275,20 @@ def _sqlstate(error: Exception) -> str | None:
     return getattr(error.__cause__, "sqlstate", None)
 
 
+# --- Messages: queued when the transaction commits (nothing if it rolls back); see tasks.py ------
+
+
+def _after_commit_confirmed(appointment: Appointment) -> None:
+    """Once committed: queue the confirmation e-mail, and the reminder where the queue can defer it."""
+    transaction.on_commit(partial(tasks.send_confirmation.enqueue, appointment.pk), robust=True)
+    transaction.on_commit(partial(tasks.schedule_reminder, appointment.pk, appointment.start), robust=True)
+
+
+def _after_commit_cancelled(appointment: Appointment) -> None:
+    """Once committed: queue the short cancellation notice (with a calendar file that removes it)."""
+    transaction.on_commit(partial(tasks.send_cancellation.enqueue, appointment.pk), robust=True)
+
+
 def release_expired_holds(now: datetime | None = None, *conditions: Q, **filters) -> int:
     """Cancel holds whose time has run out (optionally only those matching the filters); return how many.
 
@@ -392,6 +408,8 @@ def book_appointment(
                 continue
             raise
         logger.info("Appointment %s %s", appointment.pk, appointment.status)
+        if appointment.status == Status.CONFIRMED:
+            _after_commit_confirmed(appointment)
         return appointment
 
 
@@ -407,9 +425,11 @@ def confirm_appointment(appointment: Appointment, now: datetime | None = None, b
             alternatives=next_free_slots(appointment.service, appointment.location, appointment.start, now),
         )
     try:
-        return set_status(appointment, Status.CONFIRMED, by=by, note="Confirmed")
+        set_status(appointment, Status.CONFIRMED, by=by, note="Confirmed")
     except IllegalTransition as error:
         raise BookingError(f"This appointment is {label(appointment.status)} and cannot be confirmed.") from error
+    _after_commit_confirmed(appointment)
+    return appointment
 
 
 def get_by_token(token: str) -> Appointment:
@@ -442,12 +462,18 @@ def check_changeable(appointment: Appointment, now: datetime, enforce_window: bo
 
 
 def cancel_appointment(
-    appointment: Appointment | str, now: datetime | None = None, by=None, enforce_window: bool = True, note: str = ""
+    appointment: Appointment | str,
+    now: datetime | None = None,
+    by=None,
+    enforce_window: bool = True,
+    note: str = "",
+    notify: bool = True,
 ) -> Appointment:
     """Cancel an appointment (or the one with this cancel token).
 
     Patients can cancel online until the service's cancellation window before the start; staff
-    (`enforce_window=False`) can cancel any time. Holds can always be given up.
+    (`enforce_window=False`) can cancel any time. Holds can always be given up. A confirmed
+    appointment's patient is e-mailed a short notice (unless `notify=False`, as when it is moved).
     """
     now = now or timezone.now()
     if not isinstance(appointment, Appointment):
@@ -455,6 +481,7 @@ def cancel_appointment(
     else:
         appointment.refresh_from_db(fields=["status"])
     check_changeable(appointment, now, enforce_window, "cancelled")
+    was_confirmed = appointment.status == Status.CONFIRMED
     try:
         set_status(appointment, Status.CANCELLED, by=by, note=note or ("Cancelled by staff" if by else "Cancelled"))
     except IllegalTransition as error:  # it moved meanwhile (e.g. its hold lapsed and was released)
@@ -465,6 +492,8 @@ def cancel_appointment(
             f"This appointment is {label(appointment.status)} and cannot be cancelled."
         ) from error
     logger.info("Appointment %s cancelled", appointment.pk)
+    if was_confirmed and notify:
+        _after_commit_cancelled(appointment)
     return appointment
 
 
@@ -498,9 +527,11 @@ def move_appointment(
     old.refresh_from_db(fields=["status"])
     check_changeable(old, now, enforce_window, "moved")
     with transaction.atomic():
-        cancel_appointment(old, now=now, by=by, enforce_window=False, note="Moved")
+        cancel_appointment(old, now=now, by=by, enforce_window=False, note="Moved", notify=False)
         new = book_appointment(
             old.service, practitioner, old.location, start, patient, now=now, by=by, note=f"Moved from #{old.pk}"
         )
+        Appointment.objects.filter(pk=new.pk).update(moved_from=old)  # before commit, so its confirmation says so
+        new.moved_from = old
     logger.info("Appointment %s moved to %s", old.pk, new.pk)
     return new
