@@ -86,7 +86,10 @@ def test_patient_finds_treatment_and_books(site, open_context):
         expect(value).to_be_visible()
         assert value.inner_text().strip(), f"the {fact} is empty"
 
-    page.get_by_role("link", name="Book a consultation").click()
+    # The call to action leads to online booking for this treatment, or to a question first.
+    booking = page.get_by_role("link", name="Book a consultation")
+    expect(booking).to_have_attribute("href", re.compile(r"^/book/\?treatment=\d+$"))
+    page.get_by_role("link", name="Or ask us a question first").click()
     expect(page).to_have_url(re.compile(r"/contact/\?treatment=underarm-sweating$"))
     chosen = page.get_by_label("Treatment", exact=False).and_(page.locator("select"))
     expect(chosen).to_have_value("underarm-sweating")
