@@ -1,18 +1,32 @@
 """The 'Booking' area of the Wagtail admin: clinics, rooms, practitioners, services, rotas, time off, appointments.
 
-Appointments are read-only here: they are written by `services.py` (the booking flow and, later,
+The Diary (first in the menu; `diary_views.py`) is where staff book, move, cancel and mark
+appointments. Appointments are read-only here: they are written by `services.py` (the booking flow and
 the staff diary), never edited as raw rows, so nobody (not even a superuser) adds, edits or deletes
 one from this listing. Times show in Europe/London with the zone named.
 """
 
 from django import forms
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from .diary_views import (
+    VIEW,
+    AppointmentView,
+    BlockView,
+    BookView,
+    CancelView,
+    DiaryView,
+    MoveView,
+    StatusView,
+    diary_permission,
+)
 from .models import Appointment, Location, Practitioner, Room, Service, TimeOff, WeeklyRota
 
 
@@ -146,6 +160,7 @@ class BookingViewSetGroup(ModelViewSetGroup):
     menu_label = "Booking"
     menu_icon = "date"
     menu_order = 240
+    submenu_hook = "register_booking_menu_item"  # the Diary joins the group's menu through this hook
     items = (
         AppointmentViewSet("booking_appointments"),
         PractitionerViewSet("booking_practitioners"),
@@ -160,3 +175,29 @@ class BookingViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_booking_viewsets():
     return BookingViewSetGroup()
+
+
+# --- The staff diary (views in diary_views.py) ------------------------------------------------
+
+
+class DiaryMenuItem(MenuItem):
+    def is_shown(self, request):
+        return diary_permission(request.user, VIEW)
+
+
+@hooks.register("register_admin_urls")
+def register_diary_urls():
+    return [
+        path("diary/", DiaryView.as_view(), name="booking_diary"),
+        path("diary/book/", BookView.as_view(), name="booking_diary_book"),
+        path("diary/block/", BlockView.as_view(), name="booking_diary_block"),
+        path("diary/appointments/<int:pk>/", AppointmentView.as_view(), name="booking_diary_appointment"),
+        path("diary/appointments/<int:pk>/move/", MoveView.as_view(), name="booking_diary_move"),
+        path("diary/appointments/<int:pk>/cancel/", CancelView.as_view(), name="booking_diary_cancel"),
+        path("diary/appointments/<int:pk>/status/", StatusView.as_view(), name="booking_diary_status"),
+    ]
+
+
+@hooks.register(BookingViewSetGroup.submenu_hook)
+def register_diary_menu_item():
+    return DiaryMenuItem("Diary", reverse("booking_diary"), name="diary", icon_name="calendar-alt", order=0)

@@ -1,0 +1,205 @@
+"""Forms for the staff diary, and `block_time`, the diary's one write that is not an appointment.
+
+Times are typed as a UK date and a UK wall-clock time; `clean` turns them into an instant, refusing
+a time the clocks skip (01:30 on 29 March 2026) and reading a time they repeat as its first occurrence.
+"""
+
+import logging
+from datetime import date, datetime, timedelta
+
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
+from wagtail.log_actions import log
+
+from .diary import NonexistentTime, local_instant
+from .models import Appointment, Location, Practitioner, Service, TimeOff, format_local
+from .queries import blocking_q
+from .services import Patient
+from .state_machine import Status
+
+logger = logging.getLogger(__name__)
+
+VIEWS = (("day", "Day"), ("week", "Week"))
+LONGEST_BLOCK = timedelta(days=92)  # longer leave goes in 'Time off', a season at a time
+
+
+def _instant(form, day_field: str, time_field: str, day: date | None = None) -> datetime | None:
+    """The instant for a date and time field, or None after adding the error to the time field."""
+    day = day or form.cleaned_data.get(day_field)
+    clock = form.cleaned_data.get(time_field)
+    if day is None or clock is None:
+        return None
+    try:
+        return local_instant(day, clock)
+    except NonexistentTime as error:
+        form.add_error(time_field, str(error))
+        return None
+
+
+class DiaryQueryForm(forms.Form):
+    """What the diary shows: a clinic or a practitioner (who wins when both are given), a day, day or week.
+
+    The choices come from lists the view has loaded, so checking and drawing the form costs no queries.
+    """
+
+    location = forms.TypedChoiceField(coerce=int, required=False, label="Clinic", empty_value=None)
+    practitioner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    day = forms.DateField(required=False, widget=AdminDateInput)
+    view = forms.ChoiceField(choices=VIEWS, required=False)
+
+    def __init__(self, *args, locations=(), practitioners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", "—"), *((p.pk, p.name) for p in locations)]
+        self.fields["practitioner"].choices = [
+            ("", "Everyone at the clinic"),
+            *((p.pk, p.display_name) for p in practitioners),
+        ]
+
+
+class BookForm(forms.Form):
+    """A new appointment, booked by staff for a patient."""
+
+    location = forms.ModelChoiceField(Location.objects.filter(active=True), label="Clinic")
+    practitioner = forms.ModelChoiceField(Practitioner.objects.filter(active=True))
+    service = forms.ModelChoiceField(Service.objects.filter(active=True))
+    day = forms.DateField(widget=AdminDateInput)
+    time = forms.TimeField(widget=AdminTimeInput, help_text="UK time, e.g. 10:30.")
+    patient_name = forms.CharField(max_length=200)
+    patient_email = forms.EmailField(label="Patient's e-mail address")
+    patient_phone = forms.CharField(max_length=30, required=False, label="Patient's phone")
+    patient_date_of_birth = forms.DateField(label="Patient's date of birth", widget=AdminDateInput)
+
+    def clean_patient_phone(self) -> str:
+        phone = self.cleaned_data["patient_phone"].strip()
+        if not phone:
+            return ""
+        try:
+            number = phonenumbers.parse(phone, "GB")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_possible_number(number):
+            raise ValidationError("Please give a UK phone number, e.g. 07700 900123, or leave it empty.")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["start"] = _instant(self, "day", "time")
+        return cleaned
+
+    @property
+    def patient(self) -> Patient:
+        data = self.cleaned_data
+        return Patient(
+            name=data["patient_name"],
+            email=data["patient_email"],
+            date_of_birth=data["patient_date_of_birth"],
+            phone=data["patient_phone"],
+        )
+
+
+class MoveForm(forms.Form):
+    """A new time (and perhaps another practitioner) for an appointment."""
+
+    practitioner = forms.ModelChoiceField(Practitioner.objects.filter(active=True))
+    day = forms.DateField(widget=AdminDateInput)
+    time = forms.TimeField(widget=AdminTimeInput, help_text="UK time, e.g. 10:30.")
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["start"] = _instant(self, "day", "time")
+        return cleaned
+
+
+class StatusForm(forms.Form):
+    """The moves staff make on the day. Which ones are allowed is `state_machine`'s business."""
+
+    CHOICES = [(s.value, s.label) for s in (Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW)]
+    status = forms.ChoiceField(choices=CHOICES)
+
+
+class BlockForm(forms.Form):
+    """Time a practitioner cannot be booked: from a time on one day to a time on the same or a later day."""
+
+    practitioner = forms.ModelChoiceField(Practitioner.objects.filter(active=True))
+    day = forms.DateField(widget=AdminDateInput)
+    start_time = forms.TimeField(widget=AdminTimeInput, label="From", help_text="UK time.")
+    end_time = forms.TimeField(widget=AdminTimeInput, label="Until", help_text="UK time.")
+    end_day = forms.DateField(
+        widget=AdminDateInput, required=False, label="Until day", help_text="Leave empty for the same day."
+    )
+    reason = forms.CharField(max_length=200, required=False, help_text="Seen by staff only, e.g. 'Training'.")
+
+    def clean(self):
+        cleaned = super().clean()
+        start = _instant(self, "day", "start_time")
+        end_day = cleaned.get("end_day") or cleaned.get("day")
+        end = _instant(self, "end_day", "end_time", day=end_day) if end_day else None
+        if start and end:
+            if end <= start:
+                self.add_error("end_time", "The end must be after the start.")
+            elif end - start > LONGEST_BLOCK:
+                self.add_error("end_day", "A block can last up to 92 days; add longer leave in 'Time off'.")
+        cleaned["start"], cleaned["end"] = start, end
+        return cleaned
+
+
+# --- Blocking time ---------------------------------------------------------------------------
+
+
+class BlockRefused(Exception):
+    """The block would cover appointments that still stand; `clashes` lists them."""
+
+    def __init__(self, message: str, clashes: list[Appointment] | None = None):
+        super().__init__(message)
+        self.clashes = clashes or []
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+def block_time(
+    practitioner: Practitioner, start: datetime, end: datetime, reason: str, now: datetime, by=None
+) -> TimeOff:
+    """Add time off for `practitioner` from `start` to `end`, unless appointments still stand in it.
+
+    A block never silently strands a patient: if a held, confirmed or arrived appointment (or a
+    completed one, whose time it keeps) overlaps the block, nothing is written and `BlockRefused`
+    lists them; staff move or cancel those first, then block. Blocks that end in the past are refused.
+    Written in one transaction with a history entry in Wagtail's log (no patient data in it).
+
+    On SQLite the transaction holds the write lock, so no booking can slip in between the check and
+    the insert. On PostgreSQL a booking committed in that same instant could (the booking path
+    does not lock the practitioner), leaving both; the diary then shows the appointment under the block.
+    """
+    if end <= start:
+        raise BlockRefused("The end must be after the start.")
+    if end <= now:
+        raise BlockRefused("That time has already passed: blocks are for time still to come.")
+    with transaction.atomic():
+        clashes = list(
+            Appointment.objects.filter(blocking_q(now), practitioner=practitioner, start__lt=end, end__gt=start)
+            .select_related("service", "location")
+            .order_by("start")
+        )
+        if clashes:
+            raise BlockRefused(
+                f"{practitioner} has {len(clashes)} appointment{'s' if len(clashes) != 1 else ''} in that time. "
+                "Move or cancel them first, then block the time.",
+                clashes,
+            )
+        time_off = TimeOff.objects.create(practitioner=practitioner, start=start, end=end, reason=reason.strip())
+        log(time_off, "wagtail.create", user=by if getattr(by, "is_authenticated", False) else None)
+    logger.info("Time off %s added for practitioner %s", time_off.pk, practitioner.pk)
+    return time_off
+
+
+def describe_clash(appointment: Appointment) -> str:
+    """One line for a staff message: when, what, who, status and where."""
+    return (
+        f"{format_local(appointment.start)}: {appointment.service}, {appointment.patient_name} "
+        f"({appointment.get_status_display().lower()}) at {appointment.location}"
+    )

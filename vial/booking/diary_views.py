@@ -1,0 +1,541 @@
+"""The staff diary in the Wagtail admin: day and week views per clinic and per practitioner, and the actions on them.
+
+URLs (under /admin/, registered in `wagtail_hooks.py`):
+
+    diary/                            the diary: ?location=<id> or ?practitioner=<id>, &day=YYYY-MM-DD, &view=day|week
+    diary/book/                       book an appointment (the form takes ?location=&practitioner=&day=&time=)
+    diary/block/                      block a practitioner's time (adds time off)
+    diary/appointments/<id>/          one appointment: details, history, and forms to move, cancel, mark
+    diary/appointments/<id>/move/     POST
+    diary/appointments/<id>/cancel/   POST
+    diary/appointments/<id>/status/   POST status=arrived|completed|no_show
+
+Every write goes through the booking services (`services.book_appointment`, `move_appointment`,
+`cancel_appointment`, `state_machine.set_status`) or `diary_forms.block_time`, so the diary keeps
+the public flow's rules and guarantees. A refusal re-renders the form with Wagtail's messages and a
+4xx status (400 for input to correct, 409 when the diary has changed or the move is not allowed),
+and nothing is written. Who may do what is decided in one place, `diary_permission`.
+Patient names appear only here, to staff with the permissions below; they never go to the logs.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
+
+from . import diary
+from .availability import RotaRow, rota_intervals
+from .diary_forms import (
+    BlockForm,
+    BlockRefused,
+    BookForm,
+    DiaryQueryForm,
+    MoveForm,
+    StatusForm,
+    block_time,
+    describe_clash,
+)
+from .models import Appointment, Location, Practitioner, TimeOff, WeeklyRota, format_local
+from .services import BookingError, CancellationRefused, SlotUnavailable, book_appointment, cancel_appointment
+from .services import move_appointment as move_service
+from .state_machine import TRANSITIONS, IllegalTransition, Status, set_status
+
+# --- Who may do what --------------------------------------------------------------------------
+
+#: Groups whose members book, move, cancel and mark appointments from the diary (with the 'view
+#: appointment' permission as well). Create them under Settings > Groups; superusers may do everything.
+DIARY_GROUPS = ("Reception", "Practitioners")
+
+VIEW, APPOINTMENTS, BLOCK = "view", "appointments", "block"
+
+
+def diary_permission(user: AbstractBaseUser, action: str) -> bool:
+    """May `user` do `action` in the diary? The one place the diary decides.
+
+    - ``view``: see the diary, with patients' names: the ``booking.view_appointment`` permission.
+    - ``appointments``: book, move, cancel, mark arrived / completed / no-show: 'view' plus
+      membership of one of `DIARY_GROUPS`. (Appointments have no add or change permission of their
+      own in the admin: their listing is read-only and the services write them.)
+    - ``block``: block a practitioner's time: 'view' plus ``booking.add_timeoff``.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_perm("booking.view_appointment"):
+        return False
+    if action == VIEW:
+        return True
+    if action == BLOCK:
+        return user.has_perm("booking.add_timeoff")
+    if action == APPOINTMENTS:
+        if not hasattr(user, "_diary_groups"):
+            user._diary_groups = set(user.groups.filter(name__in=DIARY_GROUPS).values_list("name", flat=True))
+        return bool(user._diary_groups)
+    raise ValueError(f"Unknown diary action {action!r}")
+
+
+def now() -> datetime:
+    """The current time (tests replace this to act on a fixed day)."""
+    return timezone.now()
+
+
+def diary_url(**params) -> str:
+    """The diary's URL with these parameters (None values left out; dates as YYYY-MM-DD)."""
+    query = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items() if v not in (None, "")}
+    url = reverse("booking_diary")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+# --- Loading a diary in a fixed number of queries ---------------------------------------------
+
+
+def shown_appointments(moment: datetime) -> Q:
+    """Appointments the diary shows: all but cancelled ones and holds that have lapsed."""
+    return ~Q(status=Status.CANCELLED) & ~Q(status=Status.HELD, held_until__lte=moment)
+
+
+@dataclass
+class DiaryData:
+    """Everything a diary page draws, as loaded: four queries whatever the number of people or appointments.
+
+    For a clinic: its active practitioners, their rota at that clinic, their time off, and the
+    clinic's appointments (with service, room and practitioner, so someone no longer listed at the
+    clinic but with an appointment there still gets a column). For a practitioner: their rota at
+    every clinic, time off and appointments everywhere.
+    """
+
+    practitioners: list[Practitioner]
+    rotas: dict[int, list[RotaRow]] = field(default_factory=dict)
+    location_names: dict[int, str] = field(default_factory=dict)
+    time_off: dict[int, list[TimeOff]] = field(default_factory=dict)
+    appointments: dict[int, list[Appointment]] = field(default_factory=dict)
+
+    def working(self, practitioner_id: int, day: date, with_location: bool = False) -> list[diary.Entry]:
+        return [
+            diary.Entry(
+                "working", w.start, w.end, label=self.location_names.get(w.location_id, "") if with_location else ""
+            )
+            for w in rota_intervals(self.rotas.get(practitioner_id, ()), day, day)
+        ]
+
+    def entries(self, practitioner_id: int) -> list[diary.Entry]:
+        blocks = [diary.Entry("time_off", t.start, t.end, t, t.reason) for t in self.time_off.get(practitioner_id, ())]
+        visits = [diary.Entry("appointment", a.start, a.end, a) for a in self.appointments.get(practitioner_id, ())]
+        return blocks + visits
+
+
+def load_diary(days: list[date], moment: datetime, location=None, practitioner=None) -> DiaryData:
+    """Load a clinic's diary (`location`) or a practitioner's, for `days` (consecutive)."""
+    first, last = days[0], days[-1]
+    span_start, span_end = diary.day_interval(first).start, diary.day_interval(last).end
+    if location is not None:
+        people = list(Practitioner.objects.filter(locations=location, active=True).order_by("display_name"))
+    else:
+        people = [practitioner]
+    ids = [p.pk for p in people]
+
+    appointments = Appointment.objects.filter(shown_appointments(moment), start__lt=span_end, end__gt=span_start)
+    if location is not None:
+        appointments = appointments.filter(location=location)
+    else:
+        appointments = appointments.filter(practitioner=practitioner)
+    data = DiaryData(people)
+    for appointment in appointments.select_related("service", "room", "location", "practitioner").order_by("start"):
+        data.appointments.setdefault(appointment.practitioner_id, []).append(appointment)
+        if appointment.practitioner_id not in ids:  # e.g. left the clinic since: still shown
+            ids.append(appointment.practitioner_id)
+            people.append(appointment.practitioner)
+
+    rotas = (
+        WeeklyRota.objects.filter(practitioner_id__in=ids, valid_from__lte=last)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+        .values_list(
+            "practitioner_id",
+            "location_id",
+            "location__name",
+            "weekday",
+            "start_time",
+            "end_time",
+            "valid_from",
+            "valid_until",
+        )
+    )
+    if location is not None:
+        rotas = rotas.filter(location=location)
+    for practitioner_id, location_id, location_name, *row in rotas:
+        data.rotas.setdefault(practitioner_id, []).append(RotaRow(location_id, *row))
+        data.location_names[location_id] = location_name
+
+    for time_off in TimeOff.objects.filter(practitioner_id__in=ids, start__lt=span_end, end__gt=span_start):
+        data.time_off.setdefault(time_off.practitioner_id, []).append(time_off)
+    return data
+
+
+def describe_slots(slots) -> list[str]:
+    """'Tue 03 Mar 2026, 10:15 GMT with Dr Helena Marsh' for each free slot offered instead."""
+    names = dict(
+        Practitioner.objects.filter(pk__in={s.practitioner_id for s in slots}).values_list("pk", "display_name")
+    )
+    return [f"{format_local(s.start)} with {names.get(s.practitioner_id, 'another practitioner')}" for s in slots]
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class DiaryMixin(WagtailAdminTemplateMixin):
+    """Wagtail's admin page furniture, the diary's permission check, and rendering with a status."""
+
+    header_icon = "date"
+    page_title = "Diary"
+    get_action = VIEW  # what a GET needs
+    post_action = APPOINTMENTS  # what a POST needs
+
+    def dispatch(self, request, *args, **kwargs):
+        action = self.post_action if request.method == "POST" else self.get_action
+        if not diary_permission(request.user, action):
+            return permission_denied(request)  # Wagtail's way: back to the dashboard with a message
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        items = [*self.breadcrumbs_items, {"url": reverse("booking_diary"), "label": "Diary"}]
+        if self.get_page_title() != "Diary":
+            items.append({"url": "", "label": self.get_page_title()})
+        return items
+
+    def render(self, status: int = 200, **context):
+        return self.render_to_response(self.get_context_data(**context), status=status)
+
+    def may(self, action: str) -> bool:
+        return diary_permission(self.request.user, action)
+
+    def error(self, message: str, details: list[str] | None = None) -> None:
+        if details:
+            message = format_html(
+                "{}<ul>{}</ul>", message, format_html_join("", "<li>{}</li>", ((d,) for d in details))
+            )
+        messages.error(self.request, message)
+
+    def form_errors(self, form) -> None:
+        lines = []
+        for name, errors in form.errors.items():
+            label = form.fields[name].label or name.replace("_", " ").capitalize() if name in form.fields else ""
+            lines.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        self.error("Please correct the form.", lines)
+
+    def next_url(self, fallback: str) -> str:
+        return get_valid_next_url_from_request(self.request) or fallback
+
+
+class DiaryView(DiaryMixin, TemplateView):
+    """The diary: a clinic's day (a column per practitioner) or week (a row per practitioner), or one
+    practitioner's day or week (a column per day)."""
+
+    template_name = "booking/diary/diary.html"
+
+    def get(self, request, *args, **kwargs):
+        locations = list(Location.objects.order_by("name"))
+        wanted = request.GET.get("practitioner", "")
+        everyone = list(Practitioner.objects.filter(active=True).order_by("display_name")) if wanted else []
+        form = DiaryQueryForm(request.GET, locations=locations, practitioners=everyone)
+        if not form.is_valid():
+            errors = form.errors.as_data()
+            unknown = any(
+                e.code == "invalid_choice" for name in ("location", "practitioner") for e in errors.get(name, ())
+            )
+            self.error("The diary cannot show that.", [f"{n}: {' '.join(e)}" for n, e in form.errors.items()])
+            query_form = DiaryQueryForm(locations=locations, practitioners=everyone)
+            return self.render(status=404 if unknown else 400, query_form=query_form)
+        day = form.cleaned_data["day"] or diary.local(now()).date()
+        view = form.cleaned_data["view"] or "day"
+        by_pk = {p.pk: p for p in everyone}
+        self.practitioner = by_pk.get(form.cleaned_data["practitioner"])
+        self.location = None
+        if self.practitioner is None:
+            by_pk = {loc.pk: loc for loc in locations}
+            self.location = by_pk.get(form.cleaned_data["location"]) or next(
+                (loc for loc in locations if loc.active), locations[0] if locations else None
+            )
+            if self.location is None:
+                messages.warning(request, "There are no clinics yet: add one under Booking > Clinics.")
+                return self.render(query_form=form)
+        days = diary.week_of(day) if view == "week" else [day]
+        data = load_diary(days, now(), location=self.location, practitioner=self.practitioner)
+        query_form = DiaryQueryForm(
+            initial={"location": self.location and self.location.pk, "practitioner": self.practitioner and
+                     self.practitioner.pk, "day": day, "view": view},
+            locations=locations,
+            practitioners=everyone or data.practitioners,
+        )  # fmt: skip
+        context = {
+            "query_form": query_form,
+            "day": day,
+            "days": days,
+            "view": view,
+            "subject": self.practitioner or self.location,
+            "location": self.location,
+            "practitioner": self.practitioner,
+            "zone": diary.zone_names(day) if view == "day" else "",
+            "notes": [f"{diary.long_day(d)}: {diary.clock_change_note(d)}" for d in days if diary.clock_change_note(d)],
+            "navigation": self.navigation(day, view),
+            "may_book": self.may(APPOINTMENTS),
+            "may_block": self.may(BLOCK),
+        }
+        if self.practitioner is not None:
+            person = self.practitioner.pk
+            columns = [
+                diary.ColumnSource(d, diary.short_day(d), d, data.working(person, d, True), data.entries(person))
+                for d in days
+            ]
+            context["grid"] = diary.day_grid(columns)
+        elif view == "week":
+            rows = [
+                (p.pk, p.display_name, [w for d in days for w in data.working(p.pk, d)], data.entries(p.pk), p)
+                for p in data.practitioners
+            ]
+            context["week"] = diary.week_table(days, rows)
+        else:
+            columns = [
+                diary.ColumnSource(p.pk, p.display_name, day, data.working(p.pk, day), data.entries(p.pk), obj=p)
+                for p in data.practitioners
+            ]
+            shown = [c for c in columns if c.working or diary.on_day(c.entries, day)]
+            context["grid"] = diary.day_grid(shown) if shown else None
+        return self.render(**context)
+
+    def get_page_subtitle(self):
+        subject = getattr(self, "practitioner", None) or getattr(self, "location", None)
+        return str(subject) if subject else ""
+
+    def get_header_title(self):
+        return "Diary"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": "Diary"}]
+
+    def get_header_buttons(self):
+        query = {}
+        if getattr(self, "practitioner", None):
+            query["practitioner"] = self.practitioner.pk
+        elif getattr(self, "location", None):
+            query["location"] = self.location.pk
+        if day := self.request.GET.get("day", "")[:10]:
+            query["day"] = day
+        buttons = []
+        if self.may(APPOINTMENTS):
+            url = reverse("booking_diary_book") + "?" + urlencode(query)
+            buttons.append(HeaderButton("New appointment", url, icon_name="plus"))
+        if self.may(BLOCK):
+            url = reverse("booking_diary_block") + "?" + urlencode(query)
+            buttons.append(HeaderButton("Block time", url, icon_name="time"))
+        return buttons
+
+    def navigation(self, day: date, view: str) -> dict[str, str]:
+        subject = {"practitioner": self.practitioner.pk} if self.practitioner else {"location": self.location.pk}
+        step = timedelta(days=7 if view == "week" else 1)
+        return {
+            "previous": diary_url(**subject, day=day - step, view=view),
+            "next": diary_url(**subject, day=day + step, view=view),
+            "today": diary_url(**subject, day=diary.local(now()).date(), view=view),
+            "day": diary_url(**subject, day=day, view="day"),
+            "week": diary_url(**subject, day=day, view="week"),
+        }
+
+
+class BookView(DiaryMixin, TemplateView):
+    """Book an appointment for a patient: `services.book_appointment`, with staff named in its history."""
+
+    template_name = "booking/diary/book.html"
+    page_title = "New appointment"
+    get_action = APPOINTMENTS
+
+    def get(self, request, *args, **kwargs):
+        initial = {key: request.GET.get(key, "")[:20] for key in ("location", "practitioner", "service", "day", "time")}
+        return self.render(form=BookForm(initial={k: v for k, v in initial.items() if v}))
+
+    def post(self, request, *args, **kwargs):
+        form = BookForm(request.POST)
+        if not form.is_valid():
+            self.form_errors(form)
+            return self.render(status=400, form=form)
+        data = form.cleaned_data
+        try:
+            appointment = book_appointment(
+                data["service"], data["practitioner"], data["location"], data["start"], form.patient,
+                now=now(), by=request.user,
+            )  # fmt: skip
+        except SlotUnavailable as error:
+            self.error(error.message, describe_slots(error.alternatives))
+            return self.render(status=409, form=form)
+        except BookingError as error:
+            self.error(error.message)
+            return self.render(status=400, form=form)
+        messages.success(
+            request,
+            f"Booked {appointment.service} with {appointment.practitioner} at {format_local(appointment.start)}.",
+        )
+        fallback = diary_url(location=appointment.location_id, day=diary.local(appointment.start).date())
+        return redirect(self.next_url(fallback))
+
+
+class BlockView(DiaryMixin, TemplateView):
+    """Block a practitioner's time (time off), refused while appointments stand in it: see `block_time`."""
+
+    template_name = "booking/diary/block.html"
+    page_title = "Block time"
+    get_action = BLOCK
+    post_action = BLOCK
+
+    def get(self, request, *args, **kwargs):
+        initial = {key: request.GET.get(key, "")[:20] for key in ("practitioner", "day", "start_time", "end_time")}
+        return self.render(form=BlockForm(initial={k: v for k, v in initial.items() if v}))
+
+    def post(self, request, *args, **kwargs):
+        form = BlockForm(request.POST)
+        if not form.is_valid():
+            self.form_errors(form)
+            return self.render(status=400, form=form)
+        data = form.cleaned_data
+        try:
+            time_off = block_time(data["practitioner"], data["start"], data["end"], data["reason"], now(), request.user)
+        except BlockRefused as error:
+            self.error(error.message, [describe_clash(a) for a in error.clashes])
+            return self.render(status=409 if error.clashes else 400, form=form, clashes=error.clashes)
+        messages.success(
+            request,
+            f"Blocked {time_off.practitioner}'s time from {format_local(time_off.start)} "
+            f"to {format_local(time_off.end)}.",
+        )
+        fallback = diary_url(practitioner=time_off.practitioner_id, day=diary.local(time_off.start).date())
+        return redirect(self.next_url(fallback))
+
+
+class AppointmentView(DiaryMixin, TemplateView):
+    """One appointment: when, what, who, its history, and the forms for what staff can do with it now."""
+
+    template_name = "booking/diary/appointment.html"
+    page_title = "Appointment"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.pk = kwargs["pk"]
+
+    @cached_property
+    def appointment(self) -> Appointment:
+        return get_object_or_404(
+            Appointment.objects.select_related("service", "practitioner", "location", "room").prefetch_related(
+                "status_changes__by"
+            ),
+            pk=self.pk,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render()
+
+    def get_page_subtitle(self):
+        return format_local(self.appointment.start)
+
+    def get_context_data(self, **kwargs):
+        appointment = self.appointment
+        local_start = diary.local(appointment.start)
+        kwargs.setdefault(
+            "move_form",
+            MoveForm(
+                initial={
+                    "practitioner": appointment.practitioner_id,
+                    "day": local_start.date(),
+                    "time": local_start.time().replace(tzinfo=None),
+                }
+            ),
+        )
+        allowed = TRANSITIONS.get(appointment.status, frozenset())
+        context = super().get_context_data(**kwargs)
+        context.update(
+            appointment=appointment,
+            time_label=diary.time_range(appointment.start, appointment.end, local_start.date()),
+            zone=local_start.tzname(),
+            may_act=self.may(APPOINTMENTS),
+            changeable=appointment.status in (Status.HELD, Status.CONFIRMED),
+            status_moves=[
+                (s.value, s.label) for s in (Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW) if s in allowed
+            ],  # fmt: skip
+            diary_day_url=diary_url(location=appointment.location_id, day=local_start.date()),
+            next=get_valid_next_url_from_request(self.request),
+        )
+        return context
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        appointment = self.appointment
+        fallback = diary_url(location=appointment.location_id, day=diary.local(appointment.start).date())
+        return redirect(self.next_url(fallback))
+
+    def refused(self, message: str, status: int, details=None, **context):
+        self.appointment.refresh_from_db()  # a refused move may have left the object, not the row, changed
+        self.error(message, details)
+        return self.render(status=status, **context)
+
+
+class MoveView(AppointmentView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            self.form_errors(form)
+            return self.render(status=400, move_form=form)
+        appointment = self.appointment
+        try:
+            new = move_service(
+                appointment, form.cleaned_data["start"], practitioner=form.cleaned_data["practitioner"],
+                now=now(), by=request.user, enforce_window=False,
+            )  # fmt: skip
+        except SlotUnavailable as error:
+            return self.refused(error.message, 409, describe_slots(error.alternatives), move_form=form)
+        except CancellationRefused as error:
+            return self.refused(error.message, 409, move_form=form)
+        except BookingError as error:
+            return self.refused(error.message, 400, move_form=form)
+        self.pk = new.pk
+        del self.appointment  # the new appointment is the one to go back to
+        return self.done(f"Moved to {format_local(new.start)} with {new.practitioner}.")
+
+
+class CancelView(AppointmentView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            cancel_appointment(self.appointment, now=now(), by=request.user, enforce_window=False)
+        except BookingError as error:
+            return self.refused(error.message, 409)
+        return self.done(f"Cancelled the appointment at {format_local(self.appointment.start)}.")
+
+
+class StatusView(AppointmentView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = StatusForm(request.POST)
+        if not form.is_valid():
+            self.form_errors(form)
+            return self.render(status=400)
+        status = Status(form.cleaned_data["status"])
+        try:
+            set_status(self.appointment, status, by=request.user, note="From the diary")
+        except IllegalTransition as error:
+            return self.refused(str(error), 409)
+        return self.done(f"Marked {status.label.lower()}: {format_local(self.appointment.start)}.")
