@@ -110,12 +110,10 @@ def shown_appointments(moment: datetime) -> Q:
 
 @dataclass
 class DiaryData:
-    """Everything a diary page draws, as loaded: four queries whatever the number of people or appointments.
+    """Everything a diary page draws, as loaded by `load_diary`.
 
-    For a clinic: its active practitioners, their rota at that clinic, their time off, and the
-    clinic's appointments (with service, room and practitioner, so someone no longer listed at the
-    clinic but with an appointment there still gets a column). For a practitioner: their rota at
-    every clinic, time off and appointments everywhere.
+    For a clinic: the rota at that clinic, the clinic's appointments and the time off of everyone
+    in them. For a practitioner: their rota at every clinic, their time off and appointments everywhere.
     """
 
     practitioners: list[Practitioner]
@@ -139,49 +137,43 @@ class DiaryData:
 
 
 def load_diary(days: list[date], moment: datetime, location=None, practitioner=None) -> DiaryData:
-    """Load a clinic's diary (`location`) or a practitioner's, for `days` (consecutive)."""
+    """Load a clinic's diary (`location`) or a practitioner's, for `days` (consecutive), in three queries.
+
+    A clinic's people are those with rota hours there in these days (active, and still listed at the
+    clinic, as the booking engine requires) and anyone with an appointment there, e.g. someone who
+    has left since.
+    """
     first, last = days[0], days[-1]
     span_start, span_end = diary.day_interval(first).start, diary.day_interval(last).end
-    if location is not None:
-        people = list(Practitioner.objects.filter(locations=location, active=True).order_by("display_name"))
-    else:
-        people = [practitioner]
-    ids = [p.pk for p in people]
+    people: dict[int, Practitioner] = {} if location is not None else {practitioner.pk: practitioner}
+    data = DiaryData([])
 
     appointments = Appointment.objects.filter(shown_appointments(moment), start__lt=span_end, end__gt=span_start)
     if location is not None:
         appointments = appointments.filter(location=location)
     else:
         appointments = appointments.filter(practitioner=practitioner)
-    data = DiaryData(people)
     for appointment in appointments.select_related("service", "room", "location", "practitioner").order_by("start"):
         data.appointments.setdefault(appointment.practitioner_id, []).append(appointment)
-        if appointment.practitioner_id not in ids:  # e.g. left the clinic since: still shown
-            ids.append(appointment.practitioner_id)
-            people.append(appointment.practitioner)
+        people.setdefault(appointment.practitioner_id, appointment.practitioner)
 
     rotas = (
-        WeeklyRota.objects.filter(practitioner_id__in=ids, valid_from__lte=last)
+        WeeklyRota.objects.filter(valid_from__lte=last)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
-        .values_list(
-            "practitioner_id",
-            "location_id",
-            "location__name",
-            "weekday",
-            "start_time",
-            "end_time",
-            "valid_from",
-            "valid_until",
-        )
+        .select_related("location", "practitioner")
     )
     if location is not None:
-        rotas = rotas.filter(location=location)
-    for practitioner_id, location_id, location_name, *row in rotas:
-        data.rotas.setdefault(practitioner_id, []).append(RotaRow(location_id, *row))
-        data.location_names[location_id] = location_name
+        rotas = rotas.filter(location=location, practitioner__active=True, practitioner__locations=location)
+    else:
+        rotas = rotas.filter(practitioner=practitioner)
+    for rota in rotas:
+        data.rotas.setdefault(rota.practitioner_id, []).append(rota.as_row())
+        data.location_names[rota.location_id] = rota.location.name
+        people.setdefault(rota.practitioner_id, rota.practitioner)
 
-    for time_off in TimeOff.objects.filter(practitioner_id__in=ids, start__lt=span_end, end__gt=span_start):
+    for time_off in TimeOff.objects.filter(practitioner_id__in=people, start__lt=span_end, end__gt=span_start):
         data.time_off.setdefault(time_off.practitioner_id, []).append(time_off)
+    data.practitioners = sorted(people.values(), key=lambda p: (p.display_name, p.pk))
     return data
 
 
