@@ -26,7 +26,7 @@ from http import HTTPStatus
 from django.db import OperationalError
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 
 from . import services
@@ -64,8 +64,8 @@ TOKEN_MAX_LENGTH = 64
 ONE_MICROSECOND = timedelta(microseconds=1)
 
 
-def error(status: int, message: str, code: str, **extra) -> tuple[int, dict]:
-    return status, {"message": message, "code": code, **extra}
+def error(status: int, message: str, code: str, **extra) -> Status:
+    return Status(status, {"message": message, "code": code, **extra})
 
 
 def today() -> date:
@@ -283,7 +283,7 @@ def availability(request, query: Query[AvailabilityQuery]):
 # --- Bookings --------------------------------------------------------------------------------------
 
 
-def slot_taken(refusal: services.SlotUnavailable, locations: dict[int, str]) -> tuple[int, dict]:
+def slot_taken(refusal: services.SlotUnavailable, locations: dict[int, str]) -> Status:
     return error(409, refusal.message, "slot_unavailable", alternatives=slot_rows(refusal.alternatives, locations))
 
 
@@ -357,16 +357,19 @@ def create_booking(request, payload: BookingIn):
     except services.BookingError as refusal:
         return error(400, refusal.message, "bad_request")
     practitioner = appointment.practitioner
-    return 201, {
-        "token": appointment.cancel_token,
-        "status": appointment.status,
-        "start": appointment.start,
-        "end": appointment.end,
-        "service": named(service),
-        "location": named(location),
-        "practitioner": named(practitioner, "display_name"),
-        "cancel_until": appointment.start - timedelta(hours=service.cancellation_window_hours),
-    }
+    return Status(
+        201,
+        {
+            "token": appointment.cancel_token,
+            "status": appointment.status,
+            "start": appointment.start,
+            "end": appointment.end,
+            "service": named(service),
+            "location": named(location),
+            "practitioner": named(practitioner, "display_name"),
+            "cancel_until": appointment.start - timedelta(hours=service.cancellation_window_hours),
+        },
+    )
 
 
 @api.post(
