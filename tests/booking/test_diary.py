@@ -173,6 +173,8 @@ def test_a_practitioners_day_and_week(reception, diary):
     assert "Test clinic" in day  # the clinic of each rota stretch and appointment
     week = text(reception.get(url + "&view=week"))
     assert "Sat 7 Mar" in week and "09:15–09:45" in week and "Bea Other" in week
+    assert week.count("Alex Example") == 1  # on its own day only
+    assert "00:00" not in week  # nothing pulled the grid to midnight
 
 
 @pytest.mark.parametrize(
@@ -582,6 +584,19 @@ def test_layout_puts_overlapping_entries_side_by_side():
     )
     lanes = {(p.row, p.lane, p.lanes) for p in placed}
     assert lanes == {(25, 0, 2), (31, 1, 2), (37, 0, 2), (73, 0, 1)}
+
+
+def test_layout_leaves_out_entries_on_other_days():
+    monday, tuesday = entry(10, 0, 30, day=MONDAY), entry(11, 0, 30)
+    overnight = diary.Entry("time_off", at(MONDAY, 22), at(TUESDAY, 9, 30))
+    placed = diary.place([monday, tuesday, overnight], TUESDAY, 8 * 60, 18 * 60)
+    assert [(p.entry, p.row, p.span, p.starts_before) for p in placed] == [
+        (overnight, 1, 18, True),
+        (tuesday, 37, 6, False),
+    ]
+    wednesday = diary.ColumnSource(3, "Wed", TUESDAY + timedelta(days=1), entries=[monday, tuesday])
+    grid = diary.day_grid([wednesday])
+    assert (grid.first_minute, grid.last_minute, grid.columns[0].entries) == (8 * 60, 18 * 60, [])
 
 
 def test_layout_rounds_odd_minutes_outwards_and_clips_to_the_rows_shown():

@@ -229,11 +229,18 @@ def _span_minutes(entry: Entry, day: date) -> tuple[int, int]:
     return start, end
 
 
+def touches(entry: Entry, day: date) -> bool:
+    span = day_interval(day)
+    return entry.start < span.end and entry.end > span.start
+
+
 def grid_bounds(columns: Iterable[ColumnSource], default=(DEFAULT_FIRST, DEFAULT_LAST)) -> tuple[int, int]:
     """The wall-clock minutes the grid shows: the default hours, widened to whole hours to hold everything."""
     first, last = default
     for column in columns:
         for entry in (*column.working, *column.entries):
+            if not touches(entry, column.day):
+                continue
             start, end = _span_minutes(entry, column.day)
             first, last = min(first, start), max(last, end)
     first = first // 60 * 60
@@ -257,11 +264,13 @@ def place(entries: Iterable[Entry], day: date, first_minute: int, last_minute: i
 
     Entries are sorted by start (then longest first); each group of entries that overlap one
     another, directly or through a chain, shares lanes, each entry taking the first lane free at
-    its start. Entries wholly outside the rows shown are left out.
+    its start. Entries on other days, or wholly outside the rows shown, are left out.
     """
     bounds = day_interval(day)
     spans = []
     for entry in entries:
+        if not touches(entry, day):
+            continue
         start, end = _span_minutes(entry, day)
         if end <= first_minute or start >= last_minute:
             continue
@@ -338,8 +347,7 @@ class WeekRow:
 
 def on_day(entries: Iterable[Entry], day: date) -> list[Entry]:
     """The entries that touch local `day`, by start time."""
-    span = day_interval(day)
-    return sorted((e for e in entries if e.start < span.end and e.end > span.start), key=lambda e: (e.start, e.end))
+    return sorted((e for e in entries if touches(e, day)), key=lambda e: (e.start, e.end))
 
 
 def week_table(days: Sequence[date], rows: Iterable[tuple[object, str, Sequence[Entry], Sequence[Entry], object]]):
