@@ -9,12 +9,16 @@ it (`{% pagecache %}`): a page's body also shows other content (related treatmen
 latest answers), so any publish anywhere moves every page to fresh keys, and the old entries expire.
 """
 
+import hashlib
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.http.request import split_domain_port
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 SECTIONS_KEY = "website:sections:v1"
 FOOTER_FRAGMENT = "site_footer"
@@ -22,15 +26,33 @@ CHROME_TIMEOUT = 300
 VERSION_KEY = "website:content-version"
 SITE_KEY = "website:site"
 RESTRICTIONS_KEY = "website:any-view-restrictions"
+PAGE_KEY = "website:page"
+
+
+# The version read once at the start of a public request, so its several cache keys cost one read.
+_request_version: ContextVar[str | None] = ContextVar("website_content_version", default=None)
 
 
 def content_version() -> str:
     """The current content version; a random one is chosen when the cache has none."""
-    version = cache.get(VERSION_KEY)
+    version = _request_version.get()
+    if version is None:
+        version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, secrets.token_hex(6), None)
         version = cache.get(VERSION_KEY, "")
     return version
+
+
+@contextmanager
+def one_version_per_request():
+    """Read the content version once for the request inside (see CachedSiteMiddleware)."""
+    token = _request_version.set(None)
+    _request_version.set(content_version())
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
 
 
 def find_site(request) -> Site | None:
@@ -48,6 +70,31 @@ def find_site(request) -> Site | None:
             site.root_page = site.root_page.specific
         cache.set(key, site, CHROME_TIMEOUT)
     return site
+
+
+def live_page(url_path: str, under: str):
+    """The live page at `url_path` below tree path `under`, as its specific type, from the cache.
+
+    Kept under the content version like the rest, so a publish, unpublish or move is seen at once.
+    Misses are not cached, so unknown URLs cannot fill the cache.
+    """
+    key = f"{PAGE_KEY}:{content_version()}:{hashlib.md5(url_path.encode(), usedforsecurity=False).hexdigest()}"
+    page = cache.get(key)
+    if page is None:
+        found = (
+            Page.objects.live()
+            .filter(url_path=url_path, path__startswith=under)
+            .values_list("pk", "content_type_id")
+            .first()
+        )
+        if found is None:
+            return None
+        model = ContentType.objects.get_for_id(found[1]).model_class()
+        page = model.objects.filter(pk=found[0]).first() if model is not None else None
+        if page is None:
+            return None
+        cache.set(key, page, CHROME_TIMEOUT)
+    return page
 
 
 def any_view_restrictions() -> bool:
@@ -99,4 +146,5 @@ def section_url(request, slug: str) -> str:
 def clear():
     cache.delete_many([f"{SECTIONS_KEY}:{pk}" for pk in Site.objects.values_list("pk", flat=True)])
     cache.delete_many([make_template_fragment_key(FOOTER_FRAGMENT), RESTRICTIONS_KEY])
+    _request_version.set(None)
     cache.set(VERSION_KEY, secrets.token_hex(6), None)

@@ -8,13 +8,12 @@ from datetime import date
 
 from django import forms
 from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, Count
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -87,6 +86,11 @@ class BasePage(HeroImageMixin, Page):
         if not chrome.any_view_restrictions():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
+
+
+def lazy(build):
+    """A context value computed only if the template uses it: a page served from `{% pagecache %}` never does."""
+    return SimpleLazyObject(build)
 
 
 @register_setting(icon="site")
@@ -164,10 +168,14 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["treatments"] = TreatmentPage.objects.live().select_related("hero_image").order_by("path")[:6]
-        context["questions"] = QuestionPage.objects.live().select_related("author").order_by("-date", "-pk")[:3]
-        context["testimonials"] = Testimonial.objects.public().select_related("treatment")[:3]
-        context["rating"] = seo.site_rating(request)
+        context["treatments"] = lazy(
+            lambda: list(TreatmentPage.objects.live().select_related("hero_image").order_by("path")[:6])
+        )
+        context["questions"] = lazy(
+            lambda: list(QuestionPage.objects.live().select_related("author").order_by("-date", "-pk")[:3])
+        )
+        context["testimonials"] = lazy(lambda: list(Testimonial.objects.public().select_related("treatment")[:3]))
+        context["rating"] = lazy(lambda: seo.site_rating(request))
         return context
 
     def json_ld(self, request):
@@ -181,19 +189,9 @@ class HomePage(BasePage):
         resolve (drafts, unknown paths) falls back to Wagtail's own routing and its 404.
         """
         if path_components:
-            url_path = self.url_path + "/".join(path_components) + "/"
-            found = (
-                Page.objects.live()
-                .filter(url_path=url_path, path__startswith=self.path)
-                .values_list("pk", "content_type_id")
-                .first()
-            )
-            if found is not None:
-                pk, content_type_id = found
-                model = ContentType.objects.get_for_id(content_type_id).model_class()
-                page = model.objects.filter(pk=pk).first() if model is not None else None
-                if page is not None:
-                    return RouteResult(page)
+            page = chrome.live_page(self.url_path + "/".join(path_components) + "/", under=self.path)
+            if page is not None:
+                return RouteResult(page)
         return super().route(request, path_components)
 
 
@@ -220,10 +218,15 @@ class TreatmentIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        treatments = TreatmentPage.objects.child_of(self).live().order_by("path")
-        context["groups"] = [
-            (label, [t for t in treatments if t.category == value]) for value, label in TreatmentPage.Category.choices
-        ]
+
+        def groups():
+            treatments = TreatmentPage.objects.child_of(self).live().order_by("path")
+            return [
+                (label, [t for t in treatments if t.category == value])
+                for value, label in TreatmentPage.Category.choices
+            ]
+
+        context["groups"] = lazy(groups)
         return context
 
 
@@ -389,8 +392,12 @@ class TreatmentPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["questions"] = self.questions.live().select_related("author").order_by("-date", "-pk")[:3]
-        context["testimonials"] = Testimonial.objects.public().filter(treatment=self).select_related("treatment")[:3]
+        context["questions"] = lazy(
+            lambda: list(self.questions.live().select_related("author").order_by("-date", "-pk")[:3])
+        )
+        context["testimonials"] = lazy(
+            lambda: list(Testimonial.objects.public().filter(treatment=self).select_related("treatment")[:3])
+        )
         return context
 
     def json_ld(self, request):
@@ -472,11 +479,15 @@ class QuestionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        treatments = self.related_treatments.all()
-        if not isinstance(treatments, models.QuerySet):
-            # In a preview the relation is modelcluster's in-memory stand-in: look the pages up.
-            treatments = TreatmentPage.objects.filter(pk__in=[t.pk for t in treatments])
-        context["treatments"] = treatments.live().order_by("path")
+
+        def treatments():
+            related = self.related_treatments.all()
+            if not isinstance(related, models.QuerySet):
+                # In a preview the relation is modelcluster's in-memory stand-in: look the pages up.
+                related = TreatmentPage.objects.filter(pk__in=[t.pk for t in related])
+            return list(related.live().order_by("path"))
+
+        context["treatments"] = lazy(treatments)
         return context
 
     def json_ld(self, request):
@@ -629,7 +640,7 @@ class AccreditationsPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["accreditations"] = Accreditation.objects.select_related("badge")
+        context["accreditations"] = lazy(lambda: list(Accreditation.objects.select_related("badge")))
         return context
 
 

@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from wagtail.templatetags.wagtail_cache import WagtailPageCacheNode
 
 from vial.website import chrome
-from vial.website.models import Accreditation, LocationPage
+from vial.website.models import Accreditation, LocationPage, lazy
 
 register = template.Library()
 
@@ -47,16 +47,18 @@ def section_url(context, slug):
 
 @register.inclusion_tag("components/footer.html", takes_context=True)
 def site_footer(context):
-    # Lazy querysets: they run only when the cached footer fragment is rebuilt.
+    # Lazy: the lists are built (and queried) only when the cached footer fragment is rebuilt.
     return {
         "request": context["request"],
         "settings": context.get("settings"),
         "fragment_name": chrome.FOOTER_FRAGMENT,
         "timeout": chrome.CHROME_TIMEOUT,
-        "accreditations": Accreditation.objects.select_related("badge").all(),
-        "locations": LocationPage.objects.live()
-        .order_by("path")
-        .only("id", "title", "url_path", "path", "town", "phone"),
+        "accreditations": lazy(lambda: list(Accreditation.objects.select_related("badge"))),
+        "locations": lazy(
+            lambda: list(
+                LocationPage.objects.live().order_by("path").only("id", "title", "url_path", "path", "town", "phone")
+            )
+        ),
     }
 
 
