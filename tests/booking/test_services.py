@@ -289,7 +289,7 @@ def treatment_diary(clinic):
         treatment=treatment, name="Underarm sweating: treatment visit", kind="treatment", booking_horizon_days=200
     )
     seen_before(diary, ADULT)
-    seen_before(diary, replace(ADULT, email="sam@example.com"))
+    seen_before(diary, replace(ADULT, email="sam@example.com"), when=datetime(2025, 11, 5, 10, tzinfo=UTC))
     return diary
 
 
