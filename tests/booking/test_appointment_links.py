@@ -282,6 +282,8 @@ def test_moving_to_another_practitioner(booked, diary, client, post):
         "2026-03-10T14:00:00+00:00|1|2",
         "2026-03-01T14:00:00+00:00|1",  # the past
         "2026-03-10T14:07:00+00:00|1",  # not a slot
+        "0001-01-01T00:00:00+01:00|1",  # out of range in UTC
+        "9999-12-31T23:59:59-12:00|1",
     ],
 )
 def test_a_bad_move_is_refused_with_a_message_and_nothing_written(booked, client, post, slot):

@@ -12,7 +12,7 @@ refusals are shown as pages with a 4xx status, and nothing is written.
 - Bad input to the move form (an unreadable day or time, an unknown practitioner): 400.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse
@@ -255,10 +255,12 @@ def _parse_choice(raw: str | None) -> tuple[datetime, Practitioner]:
         raw_start, raw_practitioner = (raw or "").split("|")
         start = datetime.fromisoformat(raw_start)
         practitioner_id = int(raw_practitioner)
-    except ValueError as error:
+        if timezone.is_naive(start):
+            raise ValueError("no time zone")
+        start = start.astimezone(UTC)
+        local(start)  # in range in UK time too
+    except (ValueError, OverflowError) as error:
         raise BookingError("Please choose one of the free times listed.") from error
-    if timezone.is_naive(start):
-        raise BookingError("Please choose one of the free times listed.")
     practitioner = Practitioner.objects.filter(pk=practitioner_id).first()
     if practitioner is None:
         raise BookingError("Please choose one of the free times listed.")

@@ -167,11 +167,14 @@ def _first_of_moves(appointment: Appointment) -> tuple[int, int]:
     return first, moves
 
 
+def _uid(first_id: int) -> str:
+    host = urlsplit(settings.SITE_BASE_URL).hostname or "vial.invalid"
+    return f"appointment-{first_id}@{host}"
+
+
 def calendar_uid(appointment: Appointment) -> str:
     """Stable per appointment, kept across moves; names nothing but an id and the site's host."""
-    first, _ = _first_of_moves(appointment)
-    host = urlsplit(settings.SITE_BASE_URL).hostname or "vial.invalid"
-    return f"appointment-{first}@{host}"
+    return _uid(_first_of_moves(appointment)[0])
 
 
 def calendar_file(appointment: Appointment, method: str = "REQUEST", now: datetime | None = None) -> bytes:
@@ -181,7 +184,6 @@ def calendar_file(appointment: Appointment, method: str = "REQUEST", now: dateti
     now = now or timezone.now()
     clinic = clinic_details(appointment)
     first, moves = _first_of_moves(appointment)
-    host = urlsplit(settings.SITE_BASE_URL).hostname or "vial.invalid"
     organiser_address = clinic.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
     cal = icalendar.Calendar()
@@ -189,7 +191,7 @@ def calendar_file(appointment: Appointment, method: str = "REQUEST", now: dateti
     cal.add("version", "2.0")
     cal.add("method", method)
     event = icalendar.Event()
-    event.add("uid", f"appointment-{first}@{host}")
+    event.add("uid", _uid(first))
     event.add("sequence", moves + (1 if method == "CANCEL" else 0))
     event.add("dtstamp", now)
     event.add("dtstart", local(appointment.start))

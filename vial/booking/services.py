@@ -279,14 +279,19 @@ def _sqlstate(error: Exception) -> str | None:
 
 
 def _after_commit_confirmed(appointment: Appointment) -> None:
-    """Once committed: queue the confirmation e-mail, and the reminder where the queue can defer it."""
-    transaction.on_commit(partial(tasks.send_confirmation.enqueue, appointment.pk), robust=True)
-    transaction.on_commit(partial(tasks.schedule_reminder, appointment.pk, appointment.start), robust=True)
+    """Once committed: queue the confirmation e-mail, and the reminder where the queue can defer it.
+
+    Not for a visit already over (staff recording a past visit, the demo filling past days).
+    """
+    if appointment.end > timezone.now():
+        transaction.on_commit(partial(tasks.send_confirmation.enqueue, appointment.pk), robust=True)
+        transaction.on_commit(partial(tasks.schedule_reminder, appointment.pk, appointment.start), robust=True)
 
 
 def _after_commit_cancelled(appointment: Appointment) -> None:
     """Once committed: queue the short cancellation notice (with a calendar file that removes it)."""
-    transaction.on_commit(partial(tasks.send_cancellation.enqueue, appointment.pk), robust=True)
+    if appointment.end > timezone.now():
+        transaction.on_commit(partial(tasks.send_cancellation.enqueue, appointment.pk), robust=True)
 
 
 def release_expired_holds(now: datetime | None = None, *conditions: Q, **filters) -> int:

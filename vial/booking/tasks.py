@@ -81,10 +81,9 @@ def send_once(appointment_id: int, kind: str, now: datetime | None = None) -> bo
     """Claim and send one message. True if this call sent it; False if it was sent already or is not due."""
     now = now or timezone.now()
     field, due, build = KINDS[kind]
-    claimed = (
-        Appointment.objects.filter(due(now), pk=appointment_id, **{f"{field}__isnull": True}).update(**{field: now})
-        == 1
-    )
+    unsent = Appointment.objects.filter(due(now), pk=appointment_id, **{f"{field}__isnull": True})
+    # Read first: a message already sent or no longer due costs no write (and no SQLite write lock).
+    claimed = unsent.exists() and unsent.update(**{field: now}) == 1
     if not claimed:
         logger.info("Appointment %s: %s not sent (already sent, or no longer due)", appointment_id, kind)
         return False
