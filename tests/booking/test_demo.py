@@ -3,6 +3,7 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from tests.factories import make_treatment
 from vial.booking.models import Appointment, Location, Practitioner, Service, WeeklyRota
@@ -47,3 +48,20 @@ def test_load_booking_demo_is_idempotent_and_consistent(clinic):
     call_command("load_booking_demo", stdout=again)
     assert "nothing new" in again.getvalue()
     assert [model.objects.count() for model in (Location, Practitioner, Service, WeeklyRota, Appointment)] == counts
+
+
+def test_the_demo_reception_login_runs_the_diary_and_nothing_else(clinic, client):
+    from vial.booking.demo import RECEPTION_PASSWORD, RECEPTION_USERNAME
+
+    out = StringIO()
+    call_command("load_booking_demo", stdout=out)
+    assert f"user: {RECEPTION_USERNAME}  password: {RECEPTION_PASSWORD}" in out.getvalue()
+    assert client.login(username=RECEPTION_USERNAME, password=RECEPTION_PASSWORD)
+    location = Location.objects.first()
+    diary = client.get("/admin/diary/", {"location": location.pk})
+    assert diary.status_code == 200
+    assert "+ Book" in diary.content.decode()
+    assert client.get(reverse("booking_services:index")).status_code == 200  # may look up services...
+    service = Service.objects.first()
+    assert client.get(reverse("booking_services:edit", args=[service.pk])).status_code == 302  # ...not change them
+    assert client.get(reverse("wagtailadmin_explore_root")).status_code == 302  # and no pages

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from vial.website.models import LocationPage, TreatmentPage
@@ -171,6 +173,15 @@ def service_definitions(treatment: TreatmentPage, label: str) -> list[dict]:
     return [{**d, "treatment": treatment} for d in definitions]
 
 
+RECEPTION_USERNAME = "reception"
+RECEPTION_PASSWORD = "vial-demo-reception"  # noqa: S105 - a published demo-only password, reset on every run
+_VIEW_DIARY = ["view_appointment", "view_location", "view_room", "view_practitioner", "view_service"]
+STAFF_GROUPS = {
+    "Reception": [*_VIEW_DIARY, "view_weeklyrota", "view_timeoff", "add_timeoff"],
+    "Practitioners": [*_VIEW_DIARY, "view_weeklyrota", "view_timeoff"],
+}
+
+
 class BookingDemoLoader:
     def __init__(self, out=print, today: date | None = None):
         self.out = out
@@ -181,7 +192,8 @@ class BookingDemoLoader:
         with transaction.atomic():
             locations = self.locations()
             services = self.services()
-            self.practitioners(locations, services)
+            people = self.practitioners(locations, services)
+            self.staff_access(people)
         booking_log = logging.getLogger("vial.booking")
         level = booking_log.level
         booking_log.setLevel(logging.WARNING)  # one line per demo booking would drown the summary
@@ -277,6 +289,34 @@ class BookingDemoLoader:
             )
             self.tally.add("time off")
         return people
+
+    def staff_access(self, people: list[Practitioner]) -> None:
+        """The diary's two staff groups with only what they need, and a reception login for the demo.
+
+        Reception and practitioners see the diary (patients' names included) and run it; neither
+        edits services, rotas or pages. Reception also blocks time; practitioners see their rotas.
+        """
+        for name, codenames in STAFF_GROUPS.items():
+            group, made = Group.objects.get_or_create(name=name)
+            self.tally.add("staff groups", made)
+            group.permissions.add(
+                *Permission.objects.filter(
+                    Q(content_type__app_label="booking", codename__in=codenames)
+                    | Q(content_type__app_label="wagtailadmin", codename="access_admin")
+                )
+            )
+        practitioners = Group.objects.get(name="Practitioners")
+        for practitioner in people:
+            practitioner.user.groups.add(practitioners)
+        user, made = get_user_model().objects.get_or_create(
+            username=RECEPTION_USERNAME, defaults={"first_name": "Rowan", "email": "reception@vial-clinic.example"}
+        )
+        user.is_staff, user.is_active = True, True
+        user.set_password(RECEPTION_PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name="Reception"))
+        self.tally.add("reception login", made)
+        self.out(f"Reception (diary only): user: {RECEPTION_USERNAME}  password: {RECEPTION_PASSWORD}")
 
     def appointments(self, services: list[Service]) -> None:
         now = timezone.now()
