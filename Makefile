@@ -63,9 +63,10 @@ format: install ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install ## Run the benchmarks (needs wrk and nginx); figures go to docs/benchmarks.md
+bench: install ## Run the benchmarks (public pages, then booking); figures go to docs/benchmarks.md
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/run.py
+	$(PY) bench/booking.py
 
 lock: ## Re-pin requirements.lock from requirements.in (needs network access to PyPI)
 	$(PYTHON) -m venv /tmp/vial-lock && /tmp/vial-lock/bin/pip install -q -r requirements.in && /tmp/vial-lock/bin/pip freeze > requirements.lock
