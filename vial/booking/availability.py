@@ -171,12 +171,13 @@ def _merged_bounds(intervals: Iterable[Interval]) -> tuple[Sequence[datetime], S
         return [], []
     # map(itemgetter) rather than zip(*items), which would make a (garbage-collected) iterator per interval.
     starts = list(map(_start_of, items))
-    if not all(map(le, starts, starts[1:])):
-        items = sorted(items, key=_start_of)
-        starts = list(map(_start_of, items))
     ends = list(map(_end_of, items))
-    if all(map(lt, starts, ends)) and all(map(le, ends, starts[1:])):
+    # Each non-empty and ending no later than the next starts: then they are sorted too.
+    later_starts = starts[1:]
+    if all(map(le, ends, later_starts)) and all(map(lt, starts, ends)):
         return starts, ends
+    if not all(map(le, starts, later_starts)):
+        items = sorted(items, key=_start_of)
     merged_starts: list[datetime] = []
     merged_ends: list[datetime] = []
     current_end = None
