@@ -9,11 +9,14 @@ it (`{% pagecache %}`): a page's body also shows other content (related treatmen
 latest answers), so any publish anywhere moves every page to fresh keys, and the old entries expire.
 """
 
+import functools
 import hashlib
 import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
+import wagtail
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
@@ -27,28 +30,46 @@ VERSION_KEY = "website:content-version"
 SITE_KEY = "website:site"
 RESTRICTIONS_KEY = "website:any-view-restrictions"
 PAGE_KEY = "website:page"
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # the `vial` package
+
+
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of the project's code and templates on disk and of Wagtail, taken once per process.
+
+    Part of every cache key here, so a deploy that changes a template or a model starts from fresh
+    pages and fragments instead of serving what the old code made.
+    """
+    digest = hashlib.md5(wagtail.__version__.encode(), usedforsecurity=False)
+    for path in sorted(PROJECT_DIR.rglob("*")):
+        if path.suffix in (".py", ".html"):
+            stat = path.stat()
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
 
 
 # The version read once at the start of a public request, so its several cache keys cost one read.
 _request_version: ContextVar[str | None] = ContextVar("website_content_version", default=None)
 
 
-def content_version() -> str:
-    """The current content version; a random one is chosen when the cache has none."""
-    version = _request_version.get()
-    if version is None:
-        version = cache.get(VERSION_KEY)
+def _stored_version() -> str:
+    version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, secrets.token_hex(6), None)
         version = cache.get(VERSION_KEY, "")
     return version
 
 
+def content_version() -> str:
+    """The current content version (a random one is chosen when the cache has none), with the code's."""
+    return f"{code_version()}-{_request_version.get() or _stored_version()}"
+
+
 @contextmanager
 def one_version_per_request():
     """Read the content version once for the request inside (see CachedSiteMiddleware)."""
     token = _request_version.set(None)
-    _request_version.set(content_version())
+    _request_version.set(_stored_version())
     try:
         yield
     finally:
