@@ -133,3 +133,50 @@ def test_five_hundred_random_bookings_never_overlap():
     assert outcomes.count("booked") > 50 and outcomes.count("refused") > 50  # there was real contention
     active = assert_no_overlaps()
     assert len(active) >= 30  # the two days filled up
+
+
+def test_a_booking_waits_for_a_block_being_written_for_the_same_practitioner(monkeypatch):
+    """Staff block an hour; a patient books inside it just after the block's check: the booking must wait
+    for the block and then be refused, not land under it (PostgreSQL: the practitioner's row lock;
+    SQLite: the write lock)."""
+    from vial.booking.models import TimeOff
+    from vial.booking.services import block_time
+
+    diary = make_diary(practitioners=1, rooms=1)
+    practitioner, start = diary.practitioners[0], at(TUESDAY, 10)
+    checked, booking_done = threading.Event(), threading.Event()
+    outcomes = {}
+    create = TimeOff.objects.create
+
+    def create_after_the_booking_tried(**fields):
+        checked.set()  # the block has checked for clashes; now the patient books...
+        booking_done.wait(timeout=3)  # ...and (with the lock) cannot finish until this block commits
+        return create(**fields)
+
+    monkeypatch.setattr(TimeOff.objects, "create", create_after_the_booking_tried)
+
+    def block():
+        try:
+            outcomes["block"] = block_time(practitioner, start, start + timedelta(hours=1), "Training", NOW)
+        finally:
+            checked.set()
+            connection.close()
+
+    def book():
+        checked.wait(timeout=60)
+        try:
+            outcomes["booking"] = book_appointment(diary.service, practitioner, diary.location, start, ADULT, now=NOW)
+        except Exception as error:  # noqa: BLE001 - inspected below
+            outcomes["booking"] = error
+        finally:
+            booking_done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=block), threading.Thread(target=book)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert isinstance(outcomes["block"], TimeOff)
+    assert isinstance(outcomes["booking"], SlotUnavailable), outcomes["booking"]
+    assert not Appointment.objects.exists()

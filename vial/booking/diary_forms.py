@@ -10,13 +10,10 @@ from datetime import date, datetime, timedelta
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
-from wagtail.log_actions import log
 
 from .diary import NonexistentTime, local_instant
-from .models import Appointment, Location, Practitioner, Service, TimeOff, format_local
-from .queries import blocking_q
+from .models import Appointment, Location, Practitioner, Service, format_local
 from .services import Patient
 from .state_machine import Status
 
@@ -147,54 +144,6 @@ class BlockForm(forms.Form):
 
 
 # --- Blocking time ---------------------------------------------------------------------------
-
-
-class BlockRefused(Exception):
-    """The block would cover appointments that still stand; `clashes` lists them."""
-
-    def __init__(self, message: str, clashes: list[Appointment] | None = None):
-        super().__init__(message)
-        self.clashes = clashes or []
-
-    @property
-    def message(self) -> str:
-        return str(self)
-
-
-def block_time(
-    practitioner: Practitioner, start: datetime, end: datetime, reason: str, now: datetime, by=None
-) -> TimeOff:
-    """Add time off for `practitioner` from `start` to `end`, unless appointments still stand in it.
-
-    A block never silently strands a patient: if a held, confirmed or arrived appointment (or a
-    completed one, whose time it keeps) overlaps the block, nothing is written and `BlockRefused`
-    lists them; staff move or cancel those first, then block. Blocks that end in the past are refused.
-    Written in one transaction with a history entry in Wagtail's log (no patient data in it).
-
-    On SQLite the transaction holds the write lock, so no booking can slip in between the check and
-    the insert. On PostgreSQL a booking committed in that same instant could (the booking path
-    does not lock the practitioner), leaving both; the diary then shows the appointment under the block.
-    """
-    if end <= start:
-        raise BlockRefused("The end must be after the start.")
-    if end <= now:
-        raise BlockRefused("That time has already passed: blocks are for time still to come.")
-    with transaction.atomic():
-        clashes = list(
-            Appointment.objects.filter(blocking_q(now), practitioner=practitioner, start__lt=end, end__gt=start)
-            .select_related("service", "location")
-            .order_by("start")
-        )
-        if clashes:
-            raise BlockRefused(
-                f"{practitioner} has {len(clashes)} appointment{'s' if len(clashes) != 1 else ''} in that time. "
-                "Move or cancel them first, then block the time.",
-                clashes,
-            )
-        time_off = TimeOff.objects.create(practitioner=practitioner, start=start, end=end, reason=reason.strip())
-        log(time_off, "wagtail.create", user=by if getattr(by, "is_authenticated", False) else None)
-    logger.info("Time off %s added for practitioner %s", time_off.pk, practitioner.pk)
-    return time_off
 
 
 def describe_clash(appointment: Appointment) -> str:

@@ -11,7 +11,7 @@ URLs (under /admin/, registered in `wagtail_hooks.py`):
     diary/appointments/<id>/status/   POST status=arrived|completed|no_show
 
 Every write goes through the booking services (`services.book_appointment`, `move_appointment`,
-`cancel_appointment`, `state_machine.set_status`) or `diary_forms.block_time`, so the diary keeps
+`cancel_appointment`, `state_machine.set_status`) or `services.block_time`, so the diary keeps
 the public flow's rules and guarantees. A refusal re-renders the form with Wagtail's messages and a
 4xx status (400 for input to correct, 409 when the diary has changed or the move is not allowed),
 and nothing is written. Who may do what is decided in one place, `diary_permission`.
@@ -40,16 +40,22 @@ from . import diary
 from .availability import RotaRow, rota_intervals
 from .diary_forms import (
     BlockForm,
-    BlockRefused,
     BookForm,
     DiaryQueryForm,
     MoveForm,
     StatusForm,
-    block_time,
     describe_clash,
 )
 from .models import Appointment, Location, Practitioner, TimeOff, WeeklyRota, format_local
-from .services import BookingError, CancellationRefused, SlotUnavailable, book_appointment, cancel_appointment
+from .services import (
+    BlockRefused,
+    BookingError,
+    CancellationRefused,
+    SlotUnavailable,
+    block_time,
+    book_appointment,
+    cancel_appointment,
+)
 from .services import move_appointment as move_service
 from .state_machine import TRANSITIONS, IllegalTransition, Status, set_status
 

@@ -21,11 +21,21 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from . import tasks
 from .availability import Slot
-from .models import Appointment, AppointmentStatusChange, Location, Practitioner, Service, format_local, local
-from .queries import find_slots
+from .models import (
+    Appointment,
+    AppointmentStatusChange,
+    Location,
+    Practitioner,
+    Service,
+    TimeOff,
+    format_local,
+    local,
+)
+from .queries import blocking_q, find_slots
 from .state_machine import IllegalTransition, Status, label, set_status
 
 logger = logging.getLogger(__name__)
@@ -315,10 +325,20 @@ def release_expired_holds(now: datetime | None = None, *conditions: Q, **filters
     return released
 
 
+def lock_practitioner(practitioner: Practitioner) -> None:
+    """Inside a transaction: take the practitioner's row lock (PostgreSQL), so bookings and blocks of time
+    for one person run one at a time. The exclusion constraints already stop two appointments
+    overlapping; this also stops an appointment and time off landing together. SQLite has no row
+    locks (Django ignores FOR UPDATE there) and needs none: its write lock serialises every booking.
+    """
+    list(Practitioner.objects.select_for_update().filter(pk=practitioner.pk).values_list("pk", flat=True))
+
+
 def _book_once(service, practitioner, location, start, patient, hold, now, by, note) -> Appointment:
     spec = service.spec
     blocked = spec.blocked(start)
     with transaction.atomic():  # on SQLite this takes the write lock (BEGIN IMMEDIATE)
+        lock_practitioner(practitioner)
         overlapping = Q(blocked_start__lt=blocked.end, blocked_end__gt=blocked.start)
         in_the_way = Q(practitioner=practitioner) | Q(room__location=location)
         release_expired_holds(now, overlapping & in_the_way)
@@ -540,3 +560,51 @@ def move_appointment(
         new.moved_from = old
     logger.info("Appointment %s moved to %s", old.pk, new.pk)
     return new
+
+
+# --- Blocking time ---------------------------------------------------------------------------
+
+
+class BlockRefused(BookingError):
+    """The block would cover appointments that still stand; `clashes` lists them."""
+
+    def __init__(self, message: str, clashes: list[Appointment] | None = None):
+        super().__init__(message)
+        self.clashes = clashes or []
+
+
+def block_time(
+    practitioner: Practitioner, start: datetime, end: datetime, reason: str, now: datetime, by=None
+) -> TimeOff:
+    """Add time off for `practitioner` from `start` to `end`, unless appointments still stand in it.
+
+    A block never silently strands a patient: if a held, confirmed or arrived appointment (or a
+    completed one, whose time it keeps) overlaps the block, nothing is written and `BlockRefused`
+    lists them; staff move or cancel those first, then block. Blocks that end in the past are refused.
+    Written in one transaction with a history entry in Wagtail's log (no patient data in it).
+
+    The practitioner's row is locked first, as the booking path locks it, so a booking and a block
+    for the same person run one after the other on PostgreSQL; on SQLite the transaction holds the
+    database's write lock anyway.
+    """
+    if end <= start:
+        raise BlockRefused("The end must be after the start.")
+    if end <= now:
+        raise BlockRefused("That time has already passed: blocks are for time still to come.")
+    with transaction.atomic():
+        lock_practitioner(practitioner)
+        clashes = list(
+            Appointment.objects.filter(blocking_q(now), practitioner=practitioner, start__lt=end, end__gt=start)
+            .select_related("service", "location")
+            .order_by("start")
+        )
+        if clashes:
+            raise BlockRefused(
+                f"{practitioner} has {len(clashes)} appointment{'s' if len(clashes) != 1 else ''} in that time. "
+                "Move or cancel them first, then block the time.",
+                clashes,
+            )
+        time_off = TimeOff.objects.create(practitioner=practitioner, start=start, end=end, reason=reason.strip())
+        log(time_off, "wagtail.create", user=by if getattr(by, "is_authenticated", False) else None)
+    logger.info("Time off %s added for practitioner %s", time_off.pk, practitioner.pk)
+    return time_off
