@@ -16,7 +16,7 @@ from django.urls import reverse
 from vial.booking import diary, diary_views
 from vial.booking.availability import wall_clock_to_utc
 from vial.booking.models import Appointment, AppointmentStatusChange, TimeOff
-from vial.booking.services import Patient, book_appointment
+from vial.booking.services import BookingError, Patient, book_appointment
 from vial.booking.state_machine import Status, set_status
 
 from .conftest import ADULT, MONDAY, NOW, at, make_diary, make_practitioner
@@ -268,6 +268,23 @@ def test_reception_books_an_appointment(reception, diary):
     assert "Cara Caller" in text(reception.get(response.url))
 
 
+def test_reception_books_inside_the_online_notice_and_beyond_the_online_horizon(reception, diary):
+    """Online booking closes 2 hours ahead and 60 days out; at the desk a walk-in or a long-term plan is fine."""
+    walk_in = reception.post(reverse("booking_diary_book"), booking_form(diary, day="2026-03-02", time="09:30"))
+    assert walk_in.status_code == 302
+    later = reception.post(
+        reverse("booking_diary_book"), booking_form(diary, day="2026-06-02", patient_email="later@example.com")
+    )
+    assert later.status_code == 302
+    assert sorted(Appointment.objects.values_list("start", flat=True)) == [
+        at(MONDAY, 9, 30),
+        at(TUESDAY + timedelta(weeks=13), 10),
+    ]
+    # The same times stay closed to patients online.
+    with pytest.raises(BookingError, match="at least 2 hours ahead"):
+        book(diary, at(MONDAY, 9, 45))
+
+
 def test_a_taken_time_is_refused_with_the_next_free_times(reception, diary):
     book(diary, at(TUESDAY, 10))
     response = reception.post(reverse("booking_diary_book"), booking_form(diary))
@@ -291,8 +308,6 @@ def test_a_taken_time_is_refused_with_the_next_free_times(reception, diary):
         ({"patient_name": ""}, "This field is required"),
         ({"day": "2026-03-29", "time": "01:30"}, "01:30 does not exist on Sunday 29 March 2026"),
         ({"day": "2026-03-01"}, "already passed"),
-        ({"time": "09:00", "day": "2026-03-02"}, "at least 2 hours ahead"),
-        ({"day": "2026-06-02"}, "up to 60 days ahead"),
         ({"patient_date_of_birth": "2030-01-01"}, "cannot be in the future"),
         ({"time": "18:00"}, "no longer available"),  # outside the rota
     ],

@@ -373,7 +373,7 @@ class BookView(DiaryMixin, TemplateView):
         try:
             appointment = book_appointment(
                 data["service"], data["practitioner"], data["location"], data["start"], form.patient,
-                now=now(), by=request.user,
+                now=now(), by=request.user, staff=True,
             )  # fmt: skip
         except SlotUnavailable as error:
             self.error(error.message, describe_slots(error.alternatives))

@@ -61,12 +61,16 @@ def find_slots(
     now: datetime | None = None,
     practitioner: Practitioner | None = None,
     step: timedelta = availability.STEP,
+    spec: availability.ServiceSpec | None = None,
 ) -> list[Slot]:
-    """Free slots for `service` starting in [start, end), at one location or all, sorted by start."""
+    """Free slots for `service` starting in [start, end), at one location or all, sorted by start.
+
+    `spec` replaces the service's own rules (staff booking inside the online notice, say).
+    """
     now = now or timezone.now()
     if not service.active or end <= start or (location is not None and not location.active):
         return []
-    spec = service.spec
+    spec = spec or service.spec
     load_from = start - spec.buffer_before
     load_to = end + spec.duration + spec.buffer_after
 

@@ -12,7 +12,7 @@ Logs name appointments by id only: never a patient's name, e-mail address, phone
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
@@ -24,7 +24,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from . import tasks
-from .availability import Slot
+from .availability import ServiceSpec, Slot
 from .models import (
     Appointment,
     AppointmentStatusChange,
@@ -48,6 +48,7 @@ ADULT_AGE = 18
 EXCLUSION_VIOLATION = "23P01"
 RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure: try again
 ATTEMPTS = 3
+STAFF_HORIZON_DAYS = 2 * 365
 TREATING_KINDS = (Service.Kind.TREATMENT, Service.Kind.COMBINED)
 
 
@@ -253,10 +254,19 @@ def check_practitioner(service: Service, practitioner: Practitioner, location: L
         raise BookingError(f"{practitioner} does not work at {location}.")
 
 
-def check_booking_window(service: Service, start: datetime, now: datetime) -> None:
-    """Minimum notice and booking horizon, with messages that say what the limits are."""
+def staff_spec(service: Service) -> ServiceSpec:
+    """The service's rules for staff in the diary: no online notice or horizon (a walk-in can be booked now)."""
+    return replace(service.spec, minimum_notice=timedelta(0), booking_horizon=timedelta(days=STAFF_HORIZON_DAYS))
+
+
+def check_booking_window(service: Service, start: datetime, now: datetime, staff: bool = False) -> None:
+    """Minimum notice and booking horizon (online only), with messages that say what the limits are."""
     if start <= now:
         raise BookingError("That time has already passed. Please choose a time in the future.")
+    if staff:
+        if start > now + timedelta(days=STAFF_HORIZON_DAYS):
+            raise BookingError(f"The diary books up to {STAFF_HORIZON_DAYS // 365} years ahead.")
+        return
     if start < now + timedelta(hours=service.minimum_notice_hours):
         hours = service.minimum_notice_hours
         raise BookingError(
@@ -274,11 +284,16 @@ def check_booking_window(service: Service, start: datetime, now: datetime) -> No
 
 
 def next_free_slots(
-    service: Service, location: Location | None, after: datetime, now: datetime | None = None, limit: int = ALTERNATIVES
+    service: Service,
+    location: Location | None,
+    after: datetime,
+    now: datetime | None = None,
+    limit: int = ALTERNATIVES,
+    spec: ServiceSpec | None = None,
 ) -> list[Slot]:
     """The first free slots from `after` (inclusive) over the next two weeks, for a patient who lost theirs."""
-    slots = find_slots(service, after, after + timedelta(days=ALTERNATIVES_DAYS), location=location, now=now)
-    return slots[:limit]
+    end = after + timedelta(days=ALTERNATIVES_DAYS)
+    return find_slots(service, after, end, location=location, now=now, spec=spec)[:limit]
 
 
 def _sqlstate(error: Exception) -> str | None:
@@ -334,8 +349,7 @@ def lock_practitioner(practitioner: Practitioner) -> None:
     list(Practitioner.objects.select_for_update().filter(pk=practitioner.pk).values_list("pk", flat=True))
 
 
-def _book_once(service, practitioner, location, start, patient, hold, now, by, note) -> Appointment:
-    spec = service.spec
+def _book_once(service, spec, practitioner, location, start, patient, hold, now, by, note) -> Appointment:
     blocked = spec.blocked(start)
     with transaction.atomic():  # on SQLite this takes the write lock (BEGIN IMMEDIATE)
         lock_practitioner(practitioner)
@@ -343,7 +357,13 @@ def _book_once(service, practitioner, location, start, patient, hold, now, by, n
         in_the_way = Q(practitioner=practitioner) | Q(room__location=location)
         release_expired_holds(now, overlapping & in_the_way)
         slots = find_slots(
-            service, start, start + timedelta(microseconds=1), location=location, now=now, practitioner=practitioner
+            service,
+            start,
+            start + timedelta(microseconds=1),
+            location=location,
+            now=now,
+            practitioner=practitioner,
+            spec=spec,
         )
         slot = next((s for s in slots if s.start == start), None)
         if slot is None:
@@ -392,8 +412,11 @@ def book_appointment(
     now: datetime | None = None,
     by=None,
     note: str = "",
+    staff: bool = False,
 ) -> Appointment:
     """Book `service` with `practitioner` at `location` starting at `start`, or hold it for 10 minutes.
+
+    `staff=True` (the diary) lifts the online minimum notice and horizon; every other rule stands.
 
     Validates the patient (age rule for prescription-only treatments, re-treatment interval), the
     practitioner, notice and horizon, then checks with the availability engine that the slot is free and inserts, in one
@@ -408,11 +431,12 @@ def book_appointment(
     check_retreatment_interval(service, patient, start, now)
     check_consultation_first(service, patient, start, now)
     check_practitioner(service, practitioner, location)
-    check_booking_window(service, start, now)
+    check_booking_window(service, start, now, staff=staff)
+    spec = staff_spec(service) if staff else service.spec
     retries = 0 if connection.in_atomic_block else ATTEMPTS - 1
     while True:
         try:
-            appointment = _book_once(service, practitioner, location, start, patient, hold, now, by, note)
+            appointment = _book_once(service, spec, practitioner, location, start, patient, hold, now, by, note)
         except _Conflict as conflict:
             by_database = isinstance(conflict.__cause__, IntegrityError)
             logger.info(
@@ -424,7 +448,7 @@ def book_appointment(
             raise SlotUnavailable(
                 f"Sorry, {format_local(start)} with {practitioner} is no longer available. "
                 "Here are the next free times.",
-                alternatives=next_free_slots(service, location, start, now),
+                alternatives=next_free_slots(service, location, start, now, spec=spec),
                 caught_by_database=by_database,
             ) from None
         except DatabaseError as error:
@@ -554,7 +578,15 @@ def move_appointment(
     with transaction.atomic():
         cancel_appointment(old, now=now, by=by, enforce_window=False, note="Moved", notify=False)
         new = book_appointment(
-            old.service, practitioner, old.location, start, patient, now=now, by=by, note=f"Moved from #{old.pk}"
+            old.service,
+            practitioner,
+            old.location,
+            start,
+            patient,
+            now=now,
+            by=by,
+            note=f"Moved from #{old.pk}",
+            staff=not enforce_window,
         )
         Appointment.objects.filter(pk=new.pk).update(moved_from=old)  # before commit, so its confirmation says so
         new.moved_from = old
