@@ -1,4 +1,5 @@
-"""Booking online in Chromium, on the demo clinic: from the underarm-sweating treatment to a confirmed time.
+"""Booking online in Chromium, on the demo clinic: from the underarm-sweating treatment to a confirmed time,
+the confirmation e-mail with its calendar file, and cancelling through the e-mail's link.
 
 Also: two patients racing for the same time (the second is offered the next free ones), a 16-year-old
 refused a prescription-only treatment, and a patient treated five weeks ago refused with the earliest
@@ -7,11 +8,13 @@ date. The refusals run with JavaScript off: the flow must work without it.
 
 import io
 import re
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from icalendar import Calendar
 from playwright.sync_api import expect
 
 from vial.booking.availability import wall_clock_to_utc
@@ -87,8 +90,16 @@ def test_a_patient_books_from_the_treatment_page(booking_site, open_context):
     problems += blocking_violations(page)
 
     # Picking another day swaps in its times without reloading the page (HTMX), and the address follows.
+    # A day at least three days ahead, so the booking can still be changed online (the consultation's
+    # cancellation window is 48 hours) and its e-mail carries the link for that.
     days = page.get_by_role("group", name=re.compile("^Choose a day, from"))
-    second = days.get_by_role("radio").nth(1)
+    radios = days.get_by_role("radio")
+    soonest = timezone.localdate() + timedelta(days=3)
+    second = next(
+        radios.nth(n)
+        for n in range(1, radios.count())
+        if date.fromisoformat(radios.nth(n).get_attribute("value")) >= soonest
+    )
     day = second.get_attribute("value")
     page.evaluate("window.__same_page = true")
     second.check()
@@ -124,6 +135,25 @@ def test_a_patient_books_from_the_treatment_page(booking_site, open_context):
     assert appointment.status == Status.CONFIRMED and appointment.service.name == CONSULTATION
     assert appointment.patient_phone == "+447123456789"
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+    # The confirmation e-mail (sent through the task queue once the booking committed) carries the
+    # time in UK local time with the zone named, a calendar file, and the signed link to cancel.
+    confirmations = [m for m in mail.outbox if m.to == ["robin@example.com"]]
+    assert len(confirmations) == 1, [m.subject for m in mail.outbox]
+    email = confirmations[0]
+    assert re.search(r"\d\d:\d\d (GMT|BST)", email.subject)
+    calendar = next(part for part in email.attachments if part.get_filename() == "appointment.ics")
+    event = Calendar.from_ical(calendar.get_payload(decode=True)).walk("VEVENT")[0]
+    assert event.decoded("DTSTART").astimezone(UTC) == appointment.start
+    link = re.search(r"https?://[^/\s]+(/appointment/[^\s\"<>]+)", email.body).group(1)
+    page.goto(booking_site + link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your appointment")
+    page.get_by_role("link", name="Cancel this appointment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your appointment?")
+    page.get_by_role("button", name="Yes, cancel it").click()
+    expect(page.locator("main")).to_contain_text("cancelled")
+    appointment.refresh_from_db()
+    assert appointment.status == Status.CANCELLED
     assert requests.external() == [], f"requests left the server: {requests.external()}"
     assert not problems, "\n".join(problems)
 
