@@ -29,7 +29,6 @@ import json
 import os
 import random
 import re
-import secrets
 import sqlite3
 import subprocess
 import sys
@@ -98,24 +97,6 @@ def make_database() -> tuple[str, str, object]:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}", f"SQLite {sqlite3.sqlite_version}", lambda: None
-
-
-def django_environment(database_url: str) -> dict:
-    """The production settings on loopback, as bench/run.py runs them."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "vial.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "SECURE_SSL_REDIRECT": "0",
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": database_url,
-        "STATIC_ROOT": str(WORK / "static"),
-        "MEDIA_ROOT": str(WORK / "media"),
-        "CACHE_DIRECTORY": str(WORK / "cache"),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
 
 
 # --------------------------------------------------------------------------- the diary
@@ -578,7 +559,7 @@ def main() -> int:
     try:
         database_url, database, drop_database = make_database()
         step(f"database: {database}")
-        env = django_environment(database_url)
+        env = website_bench.django_environment(database_url, work=WORK)
         os.environ.update(env)
         import django
         from django.core.management import call_command

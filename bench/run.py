@@ -508,6 +508,24 @@ def check_tools() -> None:
         step("libnginx-mod-http-cache-purge is not installed: the bench runs without the purge endpoint")
 
 
+def django_environment(database_url: str, work: Path = WORK) -> dict:
+    """The production settings on loopback, with a throwaway key and every file under `work`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vial.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "SECURE_SSL_REDIRECT": "0",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
+        "CACHE_DIRECTORY": str(work / "cache"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
 def main() -> int:
     started = time.monotonic()
     os.environ["PATH"] = os.environ.get("PATH", "") + ":/usr/sbin"
@@ -529,20 +547,7 @@ def main() -> int:
     try:
         database_url, database, drop_database = make_database()
         step(f"database: {database}")
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "vial.settings.production",
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "SECURE_SSL_REDIRECT": "0",
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": database_url,
-            "STATIC_ROOT": str(WORK / "static"),
-            "MEDIA_ROOT": str(WORK / "media"),
-            "CACHE_DIRECTORY": str(WORK / "cache"),
-            "LOG_LEVEL": "WARNING",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
+        env = django_environment(database_url)
         env.pop("FRONTEND_CACHE_URL", None)
         env.pop("REDIS_URL", None)
         manage = [PY, "manage.py"]
