@@ -196,11 +196,11 @@ def test_inside_the_window_the_patient_is_told_to_phone(booked, client, post, cl
 
 
 def test_the_move_page_lists_free_times_a_day_at_a_time(booked, diary, client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(16):  # the first request also reads the diary set-up (8 queries, cached)
         response = client.get(url(booked, "move"))  # today: Monday 2 March
     assert response.status_code == 200
     assert "Free times on Monday 2 March 2026" in response.text
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         response = client.get(url(booked, "move") + "?day=2026-03-10")
     assert response.status_code == 200
     assert "Free times on Tuesday 10 March 2026" in response.text

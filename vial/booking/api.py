@@ -24,13 +24,15 @@ from datetime import date, datetime, timedelta
 from http import HTTPStatus
 
 from django.db import OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 
 from . import services
 from .availability import Slot, wall_clock_to_utc
+from .diary_setup import current_setup
 from .models import Location, Practitioner, Service, format_local, local
 from .queries import find_slots
 from .schemas import (
@@ -136,17 +138,23 @@ def server_error(request, exc: Exception):
 # --- Shaping answers -----------------------------------------------------------------------------
 
 
-def slot_rows(slots: list[Slot], locations: dict[int, str] | None = None) -> list[dict]:
-    """Slots as the API shows them: times, and the practitioner and clinic by id and name (two queries at most)."""
-    practitioner_ids = {slot.practitioner_id for slot in slots}
-    names = dict(Practitioner.objects.filter(pk__in=practitioner_ids).values_list("pk", "display_name"))
-    location_ids = {slot.location_id for slot in slots}
-    if locations is None or not location_ids <= locations.keys():
-        locations = dict(Location.objects.filter(pk__in=location_ids).values_list("pk", "name"))
+def slot_rows(slots: list[Slot]) -> list[dict]:
+    """Slots as the API shows them: local times, and the practitioner and clinic by id and name.
+
+    Names come from the cached diary set-up; one query only if someone is missing from it.
+    """
+    setup = current_setup()
+    names = {pk: person.name for pk, person in setup.practitioners.items()}
+    locations = {pk: location.name for pk, location in setup.locations.items()}
+    if any(slot.practitioner_id not in names or slot.location_id not in locations for slot in slots):
+        names.update(
+            Practitioner.objects.filter(pk__in={s.practitioner_id for s in slots}).values_list("pk", "display_name")
+        )
+        locations.update(Location.objects.filter(pk__in={s.location_id for s in slots}).values_list("pk", "name"))
     return [
         {
-            "start": slot.start,
-            "end": slot.end,
+            "start": local(slot.start).isoformat(),
+            "end": local(slot.end).isoformat(),
             "practitioner": {"id": slot.practitioner_id, "name": names[slot.practitioner_id]},
             "location": {"id": slot.location_id, "name": locations[slot.location_id]},
         }
@@ -171,17 +179,25 @@ def unknown(request, exc: NotFound):
     return api.create_response(request, {"message": exc.message, "code": "not_found"}, status=404)
 
 
+def unknown_service(pk: int) -> NotFound:
+    return NotFound(f"There is no service {pk} open for online booking. GET /api/v1/services lists them.")
+
+
+def unknown_location(pk: int) -> NotFound:
+    return NotFound(f"There is no clinic {pk} taking online bookings. GET /api/v1/services lists them.")
+
+
 def active_service(pk: int) -> Service:
     service = Service.objects.select_related("treatment").filter(pk=pk, active=True).first()
     if service is None:
-        raise NotFound(f"There is no service {pk} open for online booking. GET /api/v1/services lists them.")
+        raise unknown_service(pk)
     return service
 
 
 def active_location(pk: int) -> Location:
     location = Location.objects.filter(pk=pk, active=True).first()
     if location is None:
-        raise NotFound(f"There is no clinic {pk} taking online bookings. GET /api/v1/services lists them.")
+        raise unknown_location(pk)
     return location
 
 
@@ -257,8 +273,18 @@ def availability(request, query: Query[AvailabilityQuery]):
         return error(422, "The end date is before the start date.", "invalid")
     if (end - start).days + 1 > MAX_RANGE_DAYS:
         return error(422, f"Please ask for at most {MAX_RANGE_DAYS} days at a time.", "invalid")
-    found = active_service(query.service)
-    place = active_location(query.location) if query.location is not None else None
+    # Service and clinic from the cached set-up: a free-times answer reads nothing but appointments.
+    setup = current_setup()
+    found = setup.services.get(query.service)
+    if found is None:
+        raise NotFound(f"There is no service {query.service} open for online booking. GET /api/v1/services lists them.")
+    place = None
+    if query.location is not None:
+        place = setup.locations.get(query.location)
+        if place is None:
+            raise NotFound(
+                f"There is no clinic {query.location} taking online bookings. GET /api/v1/services lists them."
+            )
     bookable_until = first_day + timedelta(days=found.booking_horizon_days)
     if start > bookable_until:
         return error(
@@ -269,22 +295,30 @@ def availability(request, query: Query[AvailabilityQuery]):
         )
     window_start = wall_clock_to_utc(start, datetime.min.time())
     window_end = wall_clock_to_utc(end + timedelta(days=1), datetime.min.time())
-    slots = find_slots(found, window_start, window_end, location=place)
-    return {
-        "service": named(found),
-        "location": named(place) if place else None,
-        "start": start,
-        "end": end,
-        "bookable_until": bookable_until,
-        "slots": slot_rows(slots, {place.pk: place.name} if place else None),
-    }
+    slots = find_slots(found, window_start, window_end, location=place, setup=setup)
+    # Written straight to JSON: the answer is large (hundreds of slots) and built here in the
+    # schema's shape, so validating it field by field would cost more than finding the slots.
+    # The schema tests (schemathesis) hold it to AvailabilityOut.
+    response = JsonResponse(
+        {
+            "service": named(found),
+            "location": named(place) if place else None,
+            "start": start,
+            "end": end,
+            "time_zone": "Europe/London",
+            "bookable_until": bookable_until,
+            "slots": slot_rows(slots),
+        }
+    )
+    add_never_cache_headers(response)  # free times change with every booking: no shared cache may keep them
+    return response
 
 
 # --- Bookings --------------------------------------------------------------------------------------
 
 
-def slot_taken(refusal: services.SlotUnavailable, locations: dict[int, str]) -> Status:
-    return error(409, refusal.message, "slot_unavailable", alternatives=slot_rows(refusal.alternatives, locations))
+def slot_taken(refusal: services.SlotUnavailable) -> Status:
+    return error(409, refusal.message, "slot_unavailable", alternatives=slot_rows(refusal.alternatives))
 
 
 @api.post(
@@ -314,7 +348,6 @@ def create_booking(request, payload: BookingIn):
         if practitioner is None:
             raise NotFound(f"There is no practitioner {payload.practitioner} taking bookings.")
     start = payload.start
-    locations = {location.pk: location.name}
     patient = services.Patient(
         name=payload.patient.name,
         email=payload.patient.email,
@@ -345,7 +378,7 @@ def create_booking(request, payload: BookingIn):
                 continue
             break
     except services.SlotUnavailable as refusal:
-        return slot_taken(refusal, locations)
+        return slot_taken(refusal)
     except services.TooSoon as refusal:
         return error(422, refusal.message, "too_soon", earliest=refusal.earliest)
     except services.NeedsConsultation as refusal:

@@ -5,3 +5,8 @@ class BookingConfig(AppConfig):
     name = "vial.booking"
     label = "booking"
     verbose_name = "Booking"
+
+    def ready(self):
+        from . import diary_setup
+
+        diary_setup.connect()

@@ -1,25 +1,30 @@
-"""Load what the availability engine needs in a fixed number of queries, and call it.
+"""Find free slots: the diary's set-up (cached, see `diary_setup`) plus the live appointments, into the engine.
 
-`find_slots` makes six queries whatever the size of the window or the diary: practitioners, their
-locations, rotas, time off, rooms, and the active appointments that could touch the window.
-
-Loading appointments is most of a request's cost, so only those the engine can see are loaded: a
-practitioner's appointments that overlap one of their working intervals at a wanted location, and a
-room's that overlap someone's working interval at its location (a busy interval outside every
-working interval changes no slot). On PostgreSQL their times come as whole microseconds since the
-epoch: a bigint loads many times faster than a timestamptz.
+`find_slots` makes one query when the set-up is in the cache: the active appointments the engine
+can see. Those are a practitioner's appointments that overlap one of their working intervals at a
+wanted clinic, and a room's that overlap someone's working interval at its clinic (a busy interval
+outside every working interval changes no slot). On PostgreSQL one statement finds them through
+the exclusion constraints' GiST indexes, whatever the length of the diary's history, and returns
+their times as whole microseconds since the epoch: a bigint loads many times faster than a
+timestamptz. SQLite (the demo) takes a plainer query over the window.
 """
 
 from datetime import datetime, timedelta
 
 from django.db import connections, router
-from django.db.models import BigIntegerField, Func, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from . import availability
-from .availability import EPOCH, Interval, PractitionerSchedule, RoomSchedule, RotaRow, Slot, WorkingInterval
-from .models import Appointment, Location, Practitioner, Room, Service, TimeOff, WeeklyRota
+from .availability import EPOCH, Interval, PractitionerSchedule, RoomSchedule, Slot, WorkingInterval
+from .diary_setup import DiarySetup, current_setup
+from .models import Appointment, Location, Practitioner, Service
 from .state_machine import BLOCKING_STATUSES, Status
+
+ONE_MICROSECOND = timedelta(microseconds=1)
+# Above this many working intervals for one practitioner (or clinic), their appointments are looked
+# up over one span from the first to the last: the index walks a little more, the statement stays short.
+MAX_TERMS = 8
 
 
 def blocking_q(now: datetime) -> Q:
@@ -27,17 +32,38 @@ def blocking_q(now: datetime) -> Q:
     return Q(status__in=[s for s in BLOCKING_STATUSES if s != Status.HELD]) | Q(status=Status.HELD, held_until__gt=now)
 
 
-ONE_MICROSECOND = timedelta(microseconds=1)
-# Above this many working intervals for one practitioner (or location), its appointments are loaded
-# for one span from the first to the last instead: a long OR costs more to build than it saves.
-MAX_TERMS = 8
-
-
-class EpochMicroseconds(Func):
-    """A PostgreSQL timestamptz as whole microseconds since the Unix epoch (exact: EXTRACT gives numeric)."""
-
-    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
-    output_field = BigIntegerField()
+# PostgreSQL: the appointments of the practitioners (first branch) and rooms (second) over their
+# spans, each array row one (practitioner or room id, span start, span end). The status list is the
+# exclusion constraints' condition (BLOCKING_STATUSES, checked by a test), which lets PostgreSQL
+# use their GiST indexes on (practitioner or room, tstzrange). LATERAL with OFFSET 0 (which keeps
+# the planner from flattening it into a join) looks each span up in the index, rather than
+# hash-joining a scan of the whole table, however long the diary's history.
+BUSY_SQL_POSTGRESQL = """
+SELECT practitioner_id, room_id, room_place, start_us, end_us FROM (
+    SELECT a.* FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS w(whose, span_start, span_end)
+     CROSS JOIN LATERAL (
+        SELECT a.id, a.practitioner_id, a.room_id, a.room_place, a.blocked_start,
+               (EXTRACT(EPOCH FROM a.blocked_start) * 1000000)::bigint AS start_us,
+               (EXTRACT(EPOCH FROM a.blocked_end) * 1000000)::bigint AS end_us
+          FROM booking_appointment a
+         WHERE a.practitioner_id = w.whose
+           AND tstzrange(a.blocked_start, a.blocked_end) && tstzrange(w.span_start, w.span_end)
+           AND a.status IN ('held', 'confirmed', 'arrived', 'completed') AND (a.status <> 'held' OR a.held_until > %s)
+        OFFSET 0
+    ) AS a
+     UNION
+    SELECT a.* FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS w(whose, span_start, span_end)
+     CROSS JOIN LATERAL (
+        SELECT a.id, a.practitioner_id, a.room_id, a.room_place, a.blocked_start,
+               (EXTRACT(EPOCH FROM a.blocked_start) * 1000000)::bigint AS start_us,
+               (EXTRACT(EPOCH FROM a.blocked_end) * 1000000)::bigint AS end_us
+          FROM booking_appointment a
+         WHERE a.room_id = w.whose
+           AND tstzrange(a.blocked_start, a.blocked_end) && tstzrange(w.span_start, w.span_end)
+           AND a.status IN ('held', 'confirmed', 'arrived', 'completed') AND (a.status <> 'held' OR a.held_until > %s)
+        OFFSET 0
+    ) AS a
+) AS found ORDER BY blocked_start"""
 
 
 def _spans(intervals: list[WorkingInterval]) -> list[tuple[datetime, datetime]]:
@@ -53,6 +79,43 @@ def _spans(intervals: list[WorkingInterval]) -> list[tuple[datetime, datetime]]:
     return [(start, end) for start, end in spans]
 
 
+def _busy_rows(
+    working_of: dict[int, list[WorkingInterval]],
+    rooms_working: dict[int, list[WorkingInterval]],
+    load_from: datetime,
+    load_to: datetime,
+    now: datetime,
+):
+    """(practitioner, room, place, blocked start, blocked end) of the active appointments the engine can see.
+
+    `working_of` maps practitioners, `rooms_working` rooms, to the sorted working intervals they matter in.
+    """
+    connection = connections[router.db_for_read(Appointment)]
+    if connection.vendor == "postgresql":
+        arrays = []
+        for working in (working_of, rooms_working):
+            whose, starts, ends = [], [], []
+            for pk, intervals in working.items():
+                for span_start, span_end in _spans(intervals):
+                    whose.append(pk)
+                    starts.append(span_start)
+                    ends.append(span_end)
+            arrays += [whose, starts, ends, now]
+        with connection.cursor() as cursor:
+            cursor.execute(BUSY_SQL_POSTGRESQL, arrays)
+            rows = cursor.fetchall()
+        return [
+            (practitioner_id, room_id, place, EPOCH + ONE_MICROSECOND * start, EPOCH + ONE_MICROSECOND * end)
+            for practitioner_id, room_id, place, start, end in rows
+        ]
+    return (
+        Appointment.objects.filter(blocking_q(now), blocked_start__lt=load_to, blocked_end__gt=load_from)
+        .filter(Q(practitioner_id__in=working_of) | Q(room_id__in=rooms_working))
+        .order_by("blocked_start")
+        .values_list("practitioner_id", "room_id", "room_place", "blocked_start", "blocked_end")
+    )
+
+
 def find_slots(
     service: Service,
     start: datetime,
@@ -62,118 +125,60 @@ def find_slots(
     practitioner: Practitioner | None = None,
     step: timedelta = availability.STEP,
     spec: availability.ServiceSpec | None = None,
+    setup: DiarySetup | None = None,
 ) -> list[Slot]:
     """Free slots for `service` starting in [start, end), at one location or all, sorted by start.
 
-    `spec` replaces the service's own rules (staff booking inside the online notice, say).
+    `spec` replaces the service's own rules (staff booking inside the online notice, say); `setup`
+    the cached diary set-up (a booking passes one read fresh from the database).
     """
     now = now or timezone.now()
-    if not service.active or end <= start or (location is not None and not location.active):
+    setup = setup or current_setup()
+    if (
+        end <= start
+        or service.pk not in setup.services
+        or (location is not None and location.pk not in setup.locations)
+    ):
         return []
     spec = spec or service.spec
     load_from = start - spec.buffer_before
     load_to = end + spec.duration + spec.buffer_after
-
-    practitioners = Practitioner.objects.filter(active=True, services=service)
-    if spec.needs_prescriber:
-        practitioners = practitioners.filter(is_prescriber=True)
-    if practitioner is not None:
-        practitioners = practitioners.filter(pk=practitioner.pk)
-    prescriber = dict(practitioners.values_list("pk", "is_prescriber"))
-    if not prescriber:
-        return []
-
-    links = Practitioner.locations.through.objects.filter(practitioner_id__in=prescriber, location__active=True)
-    if location is not None:
-        links = links.filter(location_id=location.pk)
-    locations_of: dict[int, set[int]] = {}
-    for practitioner_id, location_id in links.values_list("practitioner_id", "location_id"):
-        locations_of.setdefault(practitioner_id, set()).add(location_id)
-    if not locations_of:
-        return []
-    location_ids = set().union(*locations_of.values())
-
     first_day = timezone.localtime(load_from, availability.LONDON).date() - timedelta(days=1)
     last_day = timezone.localtime(load_to, availability.LONDON).date()
-    rotas: dict[int, list[RotaRow]] = {}
-    rota_rows = (
-        WeeklyRota.objects.filter(practitioner_id__in=locations_of, location_id__in=location_ids)
-        .filter(valid_from__lte=last_day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
-        .values_list("practitioner_id", "location_id", "weekday", "start_time", "end_time", "valid_from", "valid_until")
-    )
-    for practitioner_id, *row in rota_rows:
-        rotas.setdefault(practitioner_id, []).append(RotaRow(*row))
 
-    time_off: dict[int, list[Interval]] = {}
-    for practitioner_id, off_start, off_end in TimeOff.objects.filter(
-        practitioner_id__in=locations_of, start__lt=load_to, end__gt=load_from
-    ).values_list("practitioner_id", "start", "end"):
-        time_off.setdefault(practitioner_id, []).append(Interval(off_start, off_end))
-
-    rooms = {
-        room_id: RoomSchedule(room_id, location_id, capacity, {})
-        for room_id, location_id, capacity in Room.objects.filter(location_id__in=location_ids).values_list(
-            "pk", "location_id", "capacity"
-        )
-    }
-
-    # Each practitioner's working intervals at the locations wanted, and every location's: no slot's
+    # Each practitioner's working intervals at the clinics wanted, and every clinic's: no slot's
     # blocked interval reaches outside them, so neither does any appointment the engine needs.
+    givers = setup.givers(service.pk, spec.needs_prescriber, location.pk if location else None)
     working_of: dict[int, list[WorkingInterval]] = {}
     working_at: dict[int, list[WorkingInterval]] = {}
-    for practitioner_id, practitioner_locations in locations_of.items():
+    for giver in givers:
+        if practitioner is not None and giver.practitioner_id != practitioner.pk:
+            continue
+        places = giver.location_ids if location is None else {location.pk}
         working = [
             interval
-            for interval in availability.rota_intervals(rotas.get(practitioner_id, ()), first_day, last_day)
-            if interval.location_id in practitioner_locations
+            for interval in availability.rota_intervals(giver.rotas, first_day, last_day)
+            if interval.location_id in places
         ]
         if working:
-            working_of[practitioner_id] = working
+            working_of[giver.practitioner_id] = working
             for interval in working:
                 working_at.setdefault(interval.location_id, []).append(interval)
     if not working_of:
         return []
-    # One condition per span, naming everyone (and every room) it applies to: colleagues often share
-    # their hours, and a short OR is what keeps building the query cheap.
-    who: dict[tuple[datetime, datetime], tuple[list[int], list[int]]] = {}
-    for practitioner_id, working in working_of.items():
-        for span in _spans(working):
-            who.setdefault(span, ([], []))[0].append(practitioner_id)
-    for location_id, working in working_at.items():
-        location_rooms = [room_id for room_id, room in rooms.items() if room.location_id == location_id]
-        if location_rooms:
-            working.sort()
-            for span in _spans(working):
-                who.setdefault(span, ([], []))[1].extend(location_rooms)
-    wanted = Q()
-    for (span_start, span_end), (practitioner_ids, room_ids) in who.items():
-        whose = Q(practitioner_id__in=practitioner_ids) if practitioner_ids else Q()
-        if room_ids:
-            whose |= Q(room_id__in=room_ids)
-        wanted |= Q(blocked_start__lt=span_end, blocked_end__gt=span_start) & whose
+    rooms = {
+        room_id: RoomSchedule(room_id, location_id, capacity, {})
+        for room_id, location_id, capacity in setup.rooms
+        if location_id in working_at
+    }
+    for intervals in working_at.values():
+        intervals.sort()
+    rooms_working = {room_id: working_at[room.location_id] for room_id, room in rooms.items()}
 
     busy: dict[int, list[Interval]] = {}
-    appointments = (
-        Appointment.objects.filter(blocking_q(now), blocked_start__lt=load_to, blocked_end__gt=load_from)
-        .filter(wanted)
-        .order_by("blocked_start")
-    )
-    if connections[router.db_for_read(Appointment)].vendor == "postgresql":
-        rows = appointments.values_list(
-            "practitioner_id",
-            "room_id",
-            "room_place",
-            EpochMicroseconds("blocked_start"),
-            EpochMicroseconds("blocked_end"),
-        )
-        rows = (
-            (practitioner_id, room_id, place, EPOCH + ONE_MICROSECOND * start, EPOCH + ONE_MICROSECOND * end)
-            for practitioner_id, room_id, place, start, end in rows
-        )
-    else:
-        rows = appointments.values_list("practitioner_id", "room_id", "room_place", "blocked_start", "blocked_end")
-    for practitioner_id, room_id, place, blocked_start, blocked_end in rows:
+    for practitioner_id, room_id, place, blocked_start, blocked_end in _busy_rows(
+        working_of, rooms_working, load_from, load_to, now
+    ):
         interval = Interval(blocked_start, blocked_end)
         if practitioner_id in working_of:
             busy.setdefault(practitioner_id, []).append(interval)
@@ -183,14 +188,15 @@ def find_slots(
     schedules = [
         PractitionerSchedule(
             practitioner_id=practitioner_id,
-            rotas=rotas.get(practitioner_id, ()),
+            rotas=setup.practitioners[practitioner_id].rotas,
             service_ids={service.pk},
-            location_ids=practitioner_locations,
-            is_prescriber=prescriber[practitioner_id],
-            time_off=time_off.get(practitioner_id, ()),
+            location_ids=working_at.keys(),
+            is_prescriber=setup.practitioners[practitioner_id].is_prescriber,
+            time_off=[
+                off for off in setup.time_off.get(practitioner_id, ()) if off.start < load_to and off.end > load_from
+            ],
             busy=busy.get(practitioner_id, ()),
         )
-        for practitioner_id, practitioner_locations in locations_of.items()
-        if practitioner_id in working_of
+        for practitioner_id in working_of
     ]
     return availability.free_slots(spec, schedules, start, end, now, step=step, rooms=rooms.values())

@@ -25,6 +25,7 @@ from wagtail.log_actions import log
 
 from . import tasks
 from .availability import ServiceSpec, Slot
+from .diary_setup import load_setup
 from .models import (
     Appointment,
     AppointmentStatusChange,
@@ -46,6 +47,7 @@ ALTERNATIVES_DAYS = 14
 OLDEST_AGE = 120
 ADULT_AGE = 18
 EXCLUSION_VIOLATION = "23P01"
+ROOM_CONSTRAINT = "booking_no_room_overlap"
 RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure: try again
 ATTEMPTS = 3
 STAFF_HORIZON_DAYS = 2 * 365
@@ -113,6 +115,10 @@ class Patient:
 
 class _Conflict(Exception):
     """Internal: the slot is taken; turned into SlotUnavailable once the transaction has rolled back."""
+
+
+class _RoomTaken(_Conflict):
+    """Internal: another booking took the room chosen for this one at the same moment; try another room."""
 
 
 # --- Eligibility -------------------------------------------------------------------------------
@@ -364,6 +370,7 @@ def _book_once(service, spec, practitioner, location, start, patient, hold, now,
             now=now,
             practitioner=practitioner,
             spec=spec,
+            setup=load_setup(),  # the set-up as it is now, not as cached
         )
         slot = next((s for s in slots if s.start == start), None)
         if slot is None:
@@ -390,7 +397,9 @@ def _book_once(service, spec, practitioner, location, start, patient, hold, now,
                 )
         except IntegrityError as error:
             if _sqlstate(error) == EXCLUSION_VIOLATION:
-                raise _Conflict from error
+                # Bookings for two practitioners run side by side and may pick the same free room.
+                room_clash = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") == ROOM_CONSTRAINT
+                raise (_RoomTaken if room_clash else _Conflict) from error
             raise
         AppointmentStatusChange.objects.create(
             appointment=appointment,
@@ -434,10 +443,14 @@ def book_appointment(
     check_booking_window(service, start, now, staff=staff)
     spec = staff_spec(service) if staff else service.spec
     retries = 0 if connection.in_atomic_block else ATTEMPTS - 1
+    room_retries = ATTEMPTS - 1  # a lost room leaves the outer transaction usable (savepoint): retry anyway
     while True:
         try:
             appointment = _book_once(service, spec, practitioner, location, start, patient, hold, now, by, note)
         except _Conflict as conflict:
+            if isinstance(conflict, _RoomTaken) and room_retries > 0:
+                room_retries -= 1
+                continue
             by_database = isinstance(conflict.__cause__, IntegrityError)
             logger.info(
                 "Booking refused: slot taken (service %s, practitioner %s%s)",
