@@ -47,6 +47,7 @@ from .schemas import (
     SlotTakenOut,
     UnprocessableOut,
 )
+from .slot_cache import free_times
 
 logger = logging.getLogger(__name__)
 
@@ -295,7 +296,7 @@ def availability(request, query: Query[AvailabilityQuery]):
         )
     window_start = wall_clock_to_utc(start, datetime.min.time())
     window_end = wall_clock_to_utc(end + timedelta(days=1), datetime.min.time())
-    slots = find_slots(found, window_start, window_end, location=place, setup=setup)
+    slots = free_times(found, window_start, window_end, location=place, setup=setup)
     # Written straight to JSON: the answer is large (hundreds of slots) and built here in the
     # schema's shape, so validating it field by field would cost more than finding the slots.
     # The schema tests (schemathesis) hold it to AvailabilityOut.

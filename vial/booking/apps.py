@@ -7,6 +7,7 @@ class BookingConfig(AppConfig):
     verbose_name = "Booking"
 
     def ready(self):
-        from . import diary_setup
+        from . import diary_setup, slot_cache
 
         diary_setup.connect()
+        slot_cache.connect()

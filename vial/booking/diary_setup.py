@@ -14,7 +14,6 @@ database constraints stand behind both.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +21,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+
+from vial.core import versions
 
 from .availability import Interval, RotaRow
 from .models import Location, Practitioner, Room, Service, TimeOff, WeeklyRota
@@ -131,11 +132,7 @@ def load_setup() -> DiarySetup:
 
 
 def setup_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(6), None)
-        version = cache.get(VERSION_KEY, "")
-    return version
+    return versions.current(VERSION_KEY)
 
 
 # The last set-up this process read, by version: a repeat costs one cache read, no unpickling.
@@ -170,7 +167,7 @@ def setup_changed(**kwargs) -> None:
 
 def _bump() -> None:
     _memo.clear()
-    cache.set(VERSION_KEY, secrets.token_hex(6), None)
+    versions.replace(VERSION_KEY)
 
 
 def connect() -> None:

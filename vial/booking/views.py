@@ -42,6 +42,7 @@ from .services import (
     TooSoon,
     long_date,
 )
+from .slot_cache import free_times
 from .state_machine import Status
 
 HOLDS_KEY = "booking_holds"  # ids of the holds this browser made, newest last
@@ -306,9 +307,7 @@ def render_times(request, service: Service, location: Location, error: str = "")
     first = max(first or today, today)
     if day and not first <= day < first + timedelta(days=WINDOW_DAYS):
         first = day
-    slots = find_slots(
-        service, midnight(first), midnight(first + timedelta(days=WINDOW_DAYS)), location=location, now=now
-    )
+    slots = free_times(service, midnight(first), midnight(first + timedelta(days=WINDOW_DAYS)), location=location)
     by_day: dict[date, list[Slot]] = {}
     seen = set()
     for slot in slots:  # one choice per start time: the first practitioner free then

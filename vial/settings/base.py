@@ -167,6 +167,9 @@ ENQUIRY_RATE_LIMIT = env_int("ENQUIRY_RATE_LIMIT", 5)
 ENQUIRY_RETENTION_MONTHS = env_int("ENQUIRY_RETENTION_MONTHS", 12)
 ENQUIRY_TRUSTED_PROXIES = env_list("ENQUIRY_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 
+# Free times shown to patients are kept this long unless the diary changes first (booking.slot_cache); 0 = off.
+BOOKING_SLOTS_CACHE_SECONDS = env_int("BOOKING_SLOTS_CACHE_SECONDS", 30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,7 +11,6 @@ latest answers), so any publish anywhere moves every page to fresh keys, and the
 
 import functools
 import hashlib
-import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -22,6 +21,8 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
+
+from vial.core import versions
 
 SECTIONS_KEY = "website:sections:v1"
 FOOTER_FRAGMENT = "site_footer"
@@ -53,11 +54,7 @@ _request_version: ContextVar[str | None] = ContextVar("website_content_version",
 
 
 def _stored_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(6), None)
-        version = cache.get(VERSION_KEY, "")
-    return version
+    return versions.current(VERSION_KEY)
 
 
 def content_version() -> str:
@@ -168,4 +165,4 @@ def clear():
     cache.delete_many([f"{SECTIONS_KEY}:{pk}" for pk in Site.objects.values_list("pk", flat=True)])
     cache.delete_many([make_template_fragment_key(FOOTER_FRAGMENT), RESTRICTIONS_KEY])
     _request_version.set(None)
-    cache.set(VERSION_KEY, secrets.token_hex(6), None)
+    versions.replace(VERSION_KEY)

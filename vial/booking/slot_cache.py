@@ -1,0 +1,101 @@
+"""Free times as patients browse them, kept briefly and dropped the moment the diary changes.
+
+Many patients look at the same weeks, and the diary changes far less often than it is read. So
+the free times shown to patients (the API's availability, the booking pages' lists of times) are
+kept in Django's cache for `BOOKING_SLOTS_CACHE_SECONDS` (30 by default; 0 turns this off) under
+two versions: the diary set-up's (`diary_setup`) and the appointments'. Any appointment saved or
+deleted, and any status change (each writes a history row), moves the appointments' version on
+the spot and again when its transaction commits, so the next patient sees the change.
+
+What the cache cannot know is the clock: a kept answer is filtered again for the minimum notice
+when served, so a time never shows once it is too close. A lapsed 10-minute hold may show as
+taken, and a day just reaching the booking horizon may be missing, for at most those 30 seconds.
+
+Booking never reads from here: `services.book_appointment` checks the slot against the database
+inside its transaction, and the database constraints stand behind that. A time shown here that
+has just gone is answered with the next free times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from vial.core import versions
+
+from . import availability
+from .availability import Slot
+from .diary_setup import DiarySetup, setup_version
+from .models import Appointment, AppointmentStatusChange, Location, Practitioner, Service
+from .queries import find_slots
+
+VERSION_KEY = "booking:appointments-version"
+SLOTS_KEY = "booking:slots"
+
+
+def appointments_version() -> str:
+    return versions.current(VERSION_KEY)
+
+
+def free_times(
+    service: Service,
+    start: datetime,
+    end: datetime,
+    location: Location | None = None,
+    practitioner: Practitioner | None = None,
+    step: timedelta = availability.STEP,
+    setup: DiarySetup | None = None,
+) -> list[Slot]:
+    """`queries.find_slots` as of now, from the cache when the diary has not changed since (see above)."""
+    seconds = settings.BOOKING_SLOTS_CACHE_SECONDS
+    now = timezone.now()
+    if seconds <= 0:
+        return find_slots(
+            service, start, end, location=location, now=now, practitioner=practitioner, step=step, setup=setup
+        )
+    spec = service.spec
+    # The versions are read before the diary is: an answer found while a change commits is kept
+    # under the old versions, which the change has already replaced.
+    identity = (
+        setup_version(),
+        appointments_version(),
+        spec,
+        start.isoformat(),
+        end.isoformat(),
+        location.pk if location else None,
+        practitioner.pk if practitioner else None,
+        step,
+    )
+    key = f"{SLOTS_KEY}:{hashlib.md5(repr(identity).encode(), usedforsecurity=False).hexdigest()}"
+    slots = cache.get(key)
+    if slots is None:
+        slots = find_slots(
+            service, start, end, location=location, now=now, practitioner=practitioner, step=step, setup=setup
+        )
+        cache.set(key, slots, seconds)
+        return slots
+    # Sorted by start: drop those that have come inside the minimum notice since they were found.
+    return slots[bisect_left(slots, now + spec.minimum_notice, key=lambda slot: slot.start) :]
+
+
+def appointments_changed(**kwargs) -> None:
+    _bump()
+    transaction.on_commit(_bump, robust=True)
+
+
+def _bump() -> None:
+    versions.replace(VERSION_KEY)
+
+
+def connect() -> None:
+    post_save.connect(appointments_changed, sender=Appointment, dispatch_uid="booking-slots-appointment-saved")
+    post_delete.connect(appointments_changed, sender=Appointment, dispatch_uid="booking-slots-appointment-deleted")
+    # A status change is an update() plus this history row (`state_machine.set_status`).
+    post_save.connect(appointments_changed, sender=AppointmentStatusChange, dispatch_uid="booking-slots-status-changed")
