@@ -30,12 +30,12 @@ The rules, in one place:
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from itertools import accumulate, chain, compress, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, ge, itemgetter, le, lt, sub
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -44,6 +44,8 @@ LONDON = ZoneInfo("Europe/London")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 STEP = timedelta(minutes=15)
 ONE_DAY = timedelta(days=1)
+ONE_WEEK = timedelta(weeks=1)
+WEEKDAYS = range(7)
 ONE_SECOND = timedelta(seconds=1)
 ZERO = timedelta(0)
 FAR_PAST = datetime.min.replace(tzinfo=UTC)
@@ -149,22 +151,27 @@ class Slot(NamedTuple):
 
 
 def _utc(value: datetime) -> datetime:
+    if value.tzinfo is UTC:
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"The availability engine needs timezone-aware datetimes, got {value!r}.")
-    return value if value.tzinfo is UTC else value.astimezone(UTC)
+    return value.astimezone(UTC)
 
 
 _start_of = itemgetter(0)
 _end_of = itemgetter(1)
+# _new_tuple(Slot, fields) builds the same named tuple as Slot(*fields) without running its
+# Python-level __new__, which costs more than the rest of a slot's making.
+_new_tuple = tuple.__new__
 
 
 def _merged_bounds(intervals: Iterable[Interval]) -> tuple[Sequence[datetime], Sequence[datetime]]:
     """Merge intervals into two parallel sequences: sorted starts and ends of disjoint intervals.
 
-    The engine's hot spot. Appointments from the database come sorted and disjoint (the exclusion
-    constraint sees to that), so a few C-level passes check for that and return them as they are;
-    anything else goes through one sort and one merging pass. Values keep their time zones: callers
-    convert to UTC before doing arithmetic with them.
+    Appointments from the database come sorted and disjoint (the exclusion constraint sees to that),
+    so a few C-level passes check for that and return them as they are; anything else goes through
+    one sort and one merging pass. Values keep their time zones: callers convert to UTC before doing
+    arithmetic with them.
     """
     items = intervals if isinstance(intervals, list) else list(intervals)
     if not items:
@@ -270,29 +277,38 @@ def rota_intervals(
     Overlapping or back-to-back rows at the same location are joined, so a slot may run across
     them; intervals at different locations stay apart. Sorted by start.
     """
-    by_weekday: dict[int, list[RotaRow]] = {}
+    return [_new_tuple(WorkingInterval, interval) for interval in _working_times(rota_rows, date_from, date_to, tz)]
+
+
+def _working_times(
+    rota_rows: Iterable[RotaRow], date_from: date, date_to: date, tz: ZoneInfo
+) -> list[tuple[datetime, datetime, int]]:
+    """`rota_intervals` as plain (start, end, location) tuples, which are all `free_slots` needs."""
+    raw: list[tuple[datetime, datetime, int]] = []
     for row in rota_rows:
-        by_weekday.setdefault(row.weekday, []).append(row)
-    raw: list[WorkingInterval] = []
-    day = date_from
-    while day <= date_to:
-        for row in by_weekday.get(day.weekday(), ()):
-            if row.valid_from <= day and (row.valid_until is None or day <= row.valid_until):
-                start = wall_clock_to_utc(day, row.start, tz)
-                end = wall_clock_to_utc(day, row.end, tz)
-                if end > start:
-                    raw.append(WorkingInterval(start, end, row.location_id))
-        day += ONE_DAY
+        if row.weekday not in WEEKDAYS:
+            continue  # no date falls on it
+        first = max(date_from, row.valid_from)
+        last = date_to if row.valid_until is None else min(date_to, row.valid_until)
+        # The row's first weekday on or after `first`, then a week at a time.
+        day = first + timedelta(days=(row.weekday - first.weekday()) % 7)
+        while day <= last:
+            start = wall_clock_to_utc(day, row.start, tz)
+            end = wall_clock_to_utc(day, row.end, tz)
+            if end > start:
+                raw.append((start, end, row.location_id))
+            day += ONE_WEEK
     raw.sort()
-    joined: list[WorkingInterval] = []
+    joined: list[tuple[datetime, datetime, int]] = []
     last_at: dict[int, int] = {}  # location -> index in `joined` of its latest interval
     for interval in raw:
-        index = last_at.get(interval.location_id)
-        if index is not None and interval.start <= joined[index].end:
-            if interval.end > joined[index].end:
-                joined[index] = joined[index]._replace(end=interval.end)
+        start, end, location_id = interval
+        index = last_at.get(location_id)
+        if index is not None and start <= joined[index][1]:
+            if end > joined[index][1]:
+                joined[index] = (joined[index][0], end, location_id)
         else:
-            last_at[interval.location_id] = len(joined)
+            last_at[location_id] = len(joined)
             joined.append(interval)
     return joined
 
@@ -300,35 +316,105 @@ def rota_intervals(
 # --- Free slots --------------------------------------------------------------------------------
 
 
-def _room_index(rooms: Iterable[RoomSchedule]) -> dict[int, list[tuple[int, list[tuple[int, list, list]]]]]:
-    """location -> [(room id, [(place, busy starts, busy ends), ...]), ...], rooms by id."""
-    index: dict[int, list] = {}
-    for room in sorted(rooms, key=lambda r: r.room_id):
-        places = []
-        for place in range(room.capacity):
-            places.append((place, *_merged_bounds(room.busy.get(place, ()))))
-        index.setdefault(room.location_id, []).append((room.room_id, places))
-    return index
+def _rooms_by_location(rooms: Iterable[RoomSchedule]) -> dict[int, list[RoomSchedule]]:
+    """location -> its rooms, by id: the order in which a practitioner tries them."""
+    by_location: dict[int, list[RoomSchedule]] = {}
+    for room in sorted(rooms, key=attrgetter("room_id")):
+        by_location.setdefault(room.location_id, []).append(room)
+    return by_location
 
 
-def _free_room(rooms, start: datetime, end: datetime, first: int = 0) -> tuple[int, tuple[int, int] | None]:
-    """The first (room, place) free over [start, end), trying rooms from index `first` round, or None.
+def _room_places(rooms: Iterable[RoomSchedule]) -> list[tuple[int, list[tuple[int, list, list]]]]:
+    """[(room id, [(place, busy starts, busy ends), ...]), ...] for one location's rooms."""
+    return [
+        (room.room_id, [(place, *_chained_bounds(room.busy.get(place, ()))) for place in range(room.capacity)])
+        for room in rooms
+    ]
 
-    Returns (index of the room in `rooms`, (room id, place) or None); callers pass the index back as
-    `first` for the next slot, so a practitioner tends to keep the same room through a session.
+
+def _chained_bounds(intervals: Iterable[Interval]) -> tuple[Sequence[datetime], Sequence[datetime]]:
+    """Sorted starts and ends of disjoint intervals, as `_merged_bounds` gives, but empty intervals may stay in.
+
+    A room's bookings come sorted and disjoint: then their starts and ends in turn never decrease,
+    and sorting that sequence (one comparison per neighbour) gives it back unchanged. That is a
+    little cheaper than `_merged_bounds`' checks, and an empty interval that passes it books nothing
+    (`_free_room` steps over it).
     """
+    items = intervals if isinstance(intervals, list) else list(intervals)
+    flat = list(chain.from_iterable(items))
+    if len(flat) == 2 * len(items) and sorted(flat) == flat:
+        return flat[0::2], flat[1::2]
+    return _merged_bounds(items)
+
+
+def _free_room(
+    rooms, start: datetime, end: datetime, first: int = 0
+) -> tuple[int, int | None, int | None, datetime, datetime]:
+    """The first (room, place) free over [start, end), trying rooms round from index `first`, and how long that holds.
+
+    Returns (index of the room in `rooms`, room id, place, free_until, taken_until); with no place
+    free, room id and place are None and the index is `first` again. Callers pass the index back as
+    `first` for the next slot, so a practitioner tends to keep the same room through a session.
+
+    A later [start, end) gets the same answer from a search starting at the room returned while
+    end <= free_until (the place found is not booked before then) and start < taken_until (no place
+    tried before it comes free before then), so callers only search again when one of these fails.
+    """
+    taken_until = FAR_FUTURE
     count = len(rooms)
     for offset in range(count):
         index = (first + offset) % count
         room_id, places = rooms[index]
         for place, starts, ends in places:
-            position = bisect_right(ends, start)
-            if position == len(ends) or starts[position] >= end:
-                return index, (room_id, place)
-    return first, None
+            position = bisect_right(ends, start)  # the first booking ending after `start`
+            while position < len(ends) and starts[position] == ends[position]:
+                position += 1  # an empty booking (see _chained_bounds)
+            if position == len(ends):
+                return index, room_id, place, FAR_FUTURE, taken_until
+            if starts[position] >= end:
+                return index, room_id, place, starts[position], taken_until
+            if ends[position] < taken_until:
+                taken_until = ends[position]
+    return first, None, None, FAR_FUTURE, taken_until
 
 
-_slot_order = attrgetter("start", "practitioner_id", "location_id")
+def _long_gaps(busy: Iterable[Interval], need: timedelta) -> tuple[list[datetime], list[datetime]]:
+    """The gaps between appointments lasting at least `need`, as sorted starts and ends in UTC.
+
+    The first gap runs from the beginning of time, the last to its end. Like `_merged_bounds`, a few
+    C-level passes take appointments that come sorted and disjoint as they are, and only the long
+    gaps reach Python code.
+    """
+    items = busy if isinstance(busy, list) else list(busy)
+    gap_starts = [FAR_PAST, *map(_end_of, items)]
+    gap_ends = [*map(_start_of, items), FAR_FUTURE]
+    lengths = list(map(sub, gap_ends, gap_starts))
+    # No gap of negative length and no empty or inverted appointment: sorted and disjoint.
+    if min(lengths) < ZERO or not all(map(lt, gap_ends, gap_starts[1:])):
+        starts, ends = _merged_bounds(items)
+        gap_starts = [FAR_PAST, *ends]
+        gap_ends = [*starts, FAR_FUTURE]
+        lengths = list(map(sub, gap_ends, gap_starts))
+    long_enough = list(map(ge, lengths, repeat(need)))
+    return list(map(_utc, compress(gap_starts, long_enough))), list(map(_utc, compress(gap_ends, long_enough)))
+
+
+def _without_time_off(
+    working: list[tuple[datetime, datetime, int]], time_off: Iterable[Interval]
+) -> list[tuple[datetime, datetime, int]]:
+    """The working times with the time off cut out (UTC), each piece keeping its location, in the same order."""
+    off_starts, off_ends = _merged_bounds(time_off)
+    if not off_starts:
+        return working
+    return [
+        (_utc(free_start), _utc(free_end), location_id)
+        for start, end, location_id in working
+        for free_start, free_end in _free_parts(start, end, off_starts, off_ends)
+    ]
+
+
+_slot_order = itemgetter(0, 2, 3)  # start, practitioner, location
+_start_and_location = itemgetter(0, 3)
 
 
 def free_slots(
@@ -359,71 +445,101 @@ def free_slots(
     before, duration, after = service.buffer_before, service.duration, service.buffer_after
     tail = duration + after
     need = before + tail
+    # A stretch of working time can hold a slot only if it is long enough, ends after the earliest
+    # slot could and starts before the latest slot's buffer does.
+    earliest_end = earliest + tail
+    latest_blocked_start = last_start - before
+    far_taken = FAR_FUTURE - before  # a room place taken until later is taken for good (and + before would overflow)
     first_day = (earliest - before).astimezone(tz).date() - ONE_DAY
     last_day = (last_start + tail).astimezone(tz).date()
-    rooms_at = _room_index(rooms)
+    rooms_at = _rooms_by_location(rooms)
+    room_places: dict[int, list] = {}  # location -> _room_places, built when a slot there first needs a room
     wanted = None if location_ids is None else set(location_ids)
+    # Practitioners in id order, each one's slots in order of start (and location): then, with one
+    # schedule per practitioner, a sort by start alone puts the answer in (start, practitioner,
+    # location) order.
+    schedules = sorted(practitioner_schedules, key=attrgetter("practitioner_id"))
+    one_each = len({schedule.practitioner_id for schedule in schedules}) == len(schedules)
 
     slots: list[Slot] = []
     append = slots.append
-    for schedule in practitioner_schedules:
+    for schedule in schedules:
         if not schedule.may_give(service):
             continue
         locations = set(schedule.location_ids) if wanted is None else wanted.intersection(schedule.location_ids)
         if not locations:
             continue
-        working = [w for w in rota_intervals(schedule.rotas, first_day, last_day, tz) if w.location_id in locations]
+        working = [w for w in _working_times(schedule.rotas, first_day, last_day, tz) if w[2] in locations]
+        if working and schedule.time_off:
+            # Time off only shortens working time: cutting it out here leaves the appointments sorted
+            # and disjoint (as the database returns them), so they need no sorting or merging.
+            working = _without_time_off(working, schedule.time_off)
+        # w is (start, end, location): keeping the tuples, rather than unpacking and rebuilding them, spares the GC.
+        working = [w for w in working if w[1] - w[0] >= need and w[1] >= earliest_end and w[0] <= latest_blocked_start]
         if not working:
             continue
-        working = [
-            w
-            for w in working
-            if w.end - w.start >= need and w.end >= earliest + tail and w.start <= last_start - before
-        ]
-        if not working:
-            continue
-        working_starts = [w.start for w in working]
-        # Working intervals at different clinics may overlap (a rota mistake): bisect on the running
-        # maximum of their ends, which never decreases.
-        working_reach = list(accumulate((w.end for w in working), max))
-        cut_starts, cut_ends = _merged_bounds(chain(schedule.time_off, schedule.busy))
-        # The gaps between appointments and time off, found with C-level passes: only gaps long
-        # enough for the service and its buffers reach the Python loop below.
-        gap_starts = [FAR_PAST, *cut_ends]
-        gap_ends = [*cut_starts, FAR_FUTURE]
-        wide = compress(range(len(gap_starts)), map(ge, map(sub, gap_ends, gap_starts), repeat(need)))
+        gap_starts, gap_ends = _long_gaps(schedule.busy, need)
+        gap_count = len(gap_starts)
         practitioner_id = schedule.practitioner_id
-        preferred_room: dict[int, int] = {}
-        for gap in wide:
-            gap_start, gap_end = gap_starts[gap], gap_ends[gap]
-            index = bisect_right(working_reach, gap_start)
-            while index < len(working) and working_starts[index] < gap_end:
-                start, end, location_id = working[index]
-                index += 1
-                free_start = gap_start if gap_start > start else start
-                free_end = gap_end if gap_end < end else end
-                if free_end - free_start < need:
-                    continue
-                lo = _utc(free_start) + before
+        preferred_room: dict[int, int] = {}  # location -> index of the room last used there
+        first_slot = len(slots)
+        previous_start = FAR_PAST  # the last slot start tried so far for this practitioner
+        in_order = True
+        # Each location's working intervals come in order and never overlap, so the slots at a
+        # location come in increasing order: the room search relies on it.
+        for start, end, location_id in working:
+            # Only gaps overlapping the working interval by `need` or more can hold a slot in it.
+            gap = bisect_left(gap_ends, start + need)
+            last_gap_start = end - need
+            while gap < gap_count and gap_starts[gap] <= last_gap_start:
+                gap_start, gap_end = gap_starts[gap], gap_ends[gap]
+                gap += 1
+                # Slots start in [lo, latest]: their blocked interval lies inside both the gap and
+                # the working interval (when these overlap by less than `need`, lo > latest).
+                lo = (gap_start if gap_start > start else start) + before
                 if lo < earliest:
                     lo = earliest
-                latest = _utc(free_end) - tail
+                latest = (gap_end if gap_end < end else end) - tail
                 if latest > last_start:
                     latest = last_start
                 if lo > latest:
                     continue
-                location_rooms = rooms_at.get(location_id)
-                room_index = preferred_room.get(location_id, 0)
                 slot_start = ceil_to_grid(lo, step)
+                if slot_start > latest:
+                    continue
+                if slot_start <= previous_start:
+                    in_order = False  # working intervals at two locations overlap (a rota mistake)
+                location_rooms = room_places.get(location_id)
+                if location_rooms is None and location_id in rooms_at:
+                    location_rooms = room_places[location_id] = _room_places(rooms_at[location_id])
+                if location_rooms is None:  # a location without rooms
+                    while slot_start <= latest:
+                        slot_end = slot_start + duration
+                        append(_new_tuple(Slot, (slot_start, slot_end, practitioner_id, location_id, None, None)))
+                        slot_start += step
+                    previous_start = slot_start - step
+                    continue
+                room_index = preferred_room.get(location_id, 0)
+                fits_until = FAR_PAST  # search for the first slot
+                taken_from = FAR_FUTURE
                 while slot_start <= latest:
                     slot_end = slot_start + duration
-                    if location_rooms is None:
-                        append(Slot(slot_start, slot_end, practitioner_id, location_id))
-                    else:
-                        room_index, room = _free_room(location_rooms, slot_start - before, slot_end + after, room_index)
-                        if room is not None:
-                            append(Slot(slot_start, slot_end, practitioner_id, location_id, *room))
+                    # Slots come in increasing order: the last search's answer holds for this one too
+                    # unless its room place is booked by the end of this one or a place the search
+                    # tries first comes free by its start (see _free_room).
+                    if slot_start > fits_until or slot_start >= taken_from:
+                        room_index, room_id, place, free_until, taken_until = _free_room(
+                            location_rooms, slot_start - before, slot_end + after, room_index
+                        )
+                        fits_until = _utc(free_until) - tail
+                        taken_from = _utc(taken_until) + before if taken_until < far_taken else FAR_FUTURE
+                    if room_id is not None:
+                        append(_new_tuple(Slot, (slot_start, slot_end, practitioner_id, location_id, room_id, place)))
                     slot_start += step
+                previous_start = slot_start - step
                 preferred_room[location_id] = room_index
-    slots.sort(key=_slot_order)
+        if not in_order:
+            slots[first_slot:] = sorted(slots[first_slot:], key=_start_and_location)
+    # Sorting is stable: slots starting together stay in (practitioner, location) order.
+    slots.sort(key=_start_of if one_each else _slot_order)
     return slots
