@@ -104,3 +104,16 @@ def test_a_booking_never_trusts_the_cache(diary):
     assert any(s.start == start and s.practitioner_id == first.pk for s in free_times(diary.service, *window))
     with pytest.raises(SlotUnavailable):
         book_appointment(diary.service, first, diary.location, start, ADULT)
+
+
+def test_a_booking_drops_only_the_answers_about_its_own_week(diary, django_assert_num_queries):
+    this_week = (at(DAY, 0), at(DAY + timedelta(days=1), 0))
+    free_times(diary.service, *this_week, location=diary.location)
+    three_weeks_on = DAY + timedelta(weeks=3)
+    book_appointment(diary.service, diary.practitioners[0], diary.location, at(three_weeks_on, 10), ADULT)
+    with django_assert_num_queries(0):  # still kept: nothing changed that week
+        free_times(diary.service, *this_week, location=diary.location)
+    book_appointment(diary.service, diary.practitioners[0], diary.location, at(DAY, 10), ADULT)
+    with django_assert_num_queries(1):
+        found = free_times(diary.service, *this_week, location=diary.location)
+    assert not any(s.start == at(DAY, 10) and s.practitioner_id == diary.practitioners[0].pk for s in found)

@@ -3,9 +3,10 @@
 Many patients look at the same weeks, and the diary changes far less often than it is read. So
 the free times shown to patients (the API's availability, the booking pages' lists of times) are
 kept in Django's cache for `BOOKING_SLOTS_CACHE_SECONDS` (30 by default; 0 turns this off) under
-two versions: the diary set-up's (`diary_setup`) and the appointments'. Any appointment saved or
-deleted, and any status change (each writes a history row), moves the appointments' version on
-the spot and again when its transaction commits, so the next patient sees the change.
+the diary set-up's version (`diary_setup`) and a version for each week (Monday to Sunday, UTC) of
+appointments the answer read. Any appointment saved or deleted, and any status change (each writes
+a history row), replaces the versions of the weeks its time touches, on the spot and again when its
+transaction commits, so the next patient sees the change; answers about other weeks stay.
 
 What the cache cannot know is the clock: a kept answer is filtered again for the minimum notice
 when served, so a time never shows once it is too close. A lapsed 10-minute hold may show as
@@ -20,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,10 +40,18 @@ from .queries import find_slots
 
 VERSION_KEY = "booking:appointments-version"
 SLOTS_KEY = "booking:slots"
+ONE_WEEK = timedelta(weeks=1)
 
 
-def appointments_version() -> str:
-    return versions.current(VERSION_KEY)
+def week_keys(start: datetime, end: datetime) -> list[str]:
+    """The version keys of the weeks (Monday to Sunday, UTC) that [start, end] touches."""
+    monday = start.astimezone(UTC).date() - timedelta(days=start.astimezone(UTC).weekday())
+    last = end.astimezone(UTC).date()
+    keys = []
+    while monday <= last:
+        keys.append(f"{VERSION_KEY}:{monday.isoformat()}")
+        monday += ONE_WEEK
+    return keys
 
 
 def free_times(
@@ -62,10 +72,12 @@ def free_times(
         )
     spec = service.spec
     # The versions are read before the diary is: an answer found while a change commits is kept
-    # under the old versions, which the change has already replaced.
+    # under the old versions, which the change has already replaced. The weeks are those of every
+    # appointment `find_slots` may read: the window widened by the service's buffers and length.
+    weeks = week_keys(start - spec.buffer_before, end + spec.duration + spec.buffer_after)
     identity = (
         setup_version(),
-        appointments_version(),
+        *versions.current_many(weeks),
         spec,
         start.isoformat(),
         end.isoformat(),
@@ -85,17 +97,23 @@ def free_times(
     return slots[bisect_left(slots, now + spec.minimum_notice, key=lambda slot: slot.start) :]
 
 
-def appointments_changed(**kwargs) -> None:
-    _bump()
-    transaction.on_commit(_bump, robust=True)
+def appointment_changed(instance: Appointment, **kwargs) -> None:
+    weeks = week_keys(instance.blocked_start, instance.blocked_end)
+    _bump(weeks)
+    transaction.on_commit(partial(_bump, weeks), robust=True)
 
 
-def _bump() -> None:
-    versions.replace(VERSION_KEY)
+def status_changed(instance: AppointmentStatusChange, **kwargs) -> None:
+    appointment_changed(instance.appointment)
+
+
+def _bump(weeks: list[str]) -> None:
+    for key in weeks:
+        versions.replace(key)
 
 
 def connect() -> None:
-    post_save.connect(appointments_changed, sender=Appointment, dispatch_uid="booking-slots-appointment-saved")
-    post_delete.connect(appointments_changed, sender=Appointment, dispatch_uid="booking-slots-appointment-deleted")
+    post_save.connect(appointment_changed, sender=Appointment, dispatch_uid="booking-slots-appointment-saved")
+    post_delete.connect(appointment_changed, sender=Appointment, dispatch_uid="booking-slots-appointment-deleted")
     # A status change is an update() plus this history row (`state_machine.set_status`).
-    post_save.connect(appointments_changed, sender=AppointmentStatusChange, dispatch_uid="booking-slots-status-changed")
+    post_save.connect(status_changed, sender=AppointmentStatusChange, dispatch_uid="booking-slots-status-changed")
