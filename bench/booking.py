@@ -85,6 +85,12 @@ def make_database() -> tuple[str, str, object]:
         if psycopg is not None:
 
             def drop():
+                from django.conf import settings
+
+                if settings.configured:  # this process's own connections first: FORCE would cut them anyway
+                    from django.db import connections
+
+                    connections.close_all()
                 with psycopg.connect(PG_ADMIN_URL, connect_timeout=3, autocommit=True) as conn:
                     conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DB)))
 
@@ -726,19 +732,8 @@ def main() -> int:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1
     finally:
-        if drop_database is not None and os.environ.get("BENCH_KEEP") != "1":
-            try:
-                from django.db import connections
-
-                connections.close_all()
-                drop_database()
-            except Exception as exc:  # noqa: BLE001 - report, but keep the run's own outcome
-                print(f"could not drop the bench database: {exc}", file=sys.stderr)
+        website_bench.drop_unless_kept(drop_database)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("bench interrupted; every process it started has been stopped", file=sys.stderr)
-        sys.exit(130)
+    website_bench.exit_with(main)

@@ -703,16 +703,27 @@ def main() -> int:
         return 1
     finally:
         procs.stop_all()
-        if drop_database is not None and os.environ.get("BENCH_KEEP") != "1":
-            try:
-                drop_database()
-            except Exception as exc:  # noqa: BLE001 - report, but keep the run's own outcome
-                print(f"could not drop the bench database: {exc}", file=sys.stderr)
+        drop_unless_kept(drop_database)
 
 
-if __name__ == "__main__":
+def drop_unless_kept(drop_database) -> None:
+    """Drop the bench database unless BENCH_KEEP=1; a failure is reported without hiding the run's own outcome."""
+    if drop_database is None or os.environ.get("BENCH_KEEP") == "1":
+        return
+    try:
+        drop_database()
+    except Exception as exc:  # noqa: BLE001 - report, but keep the run's own outcome
+        print(f"could not drop the bench database: {exc}", file=sys.stderr)
+
+
+def exit_with(main) -> None:
+    """Run a bench's `main` as the program: its return code, or 130 after Ctrl-C (processes already stopped)."""
     try:
         sys.exit(main())
     except KeyboardInterrupt:
         print("bench interrupted; every process it started has been stopped", file=sys.stderr)
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    exit_with(main)
