@@ -278,14 +278,12 @@ def availability(request, query: Query[AvailabilityQuery]):
     setup = current_setup()
     found = setup.services.get(query.service)
     if found is None:
-        raise NotFound(f"There is no service {query.service} open for online booking. GET /api/v1/services lists them.")
+        raise unknown_service(query.service)
     place = None
     if query.location is not None:
         place = setup.locations.get(query.location)
         if place is None:
-            raise NotFound(
-                f"There is no clinic {query.location} taking online bookings. GET /api/v1/services lists them."
-            )
+            raise unknown_location(query.location)
     bookable_until = first_day + timedelta(days=found.booking_horizon_days)
     if start > bookable_until:
         return error(
