@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -156,18 +155,8 @@ def current_setup() -> DiarySetup:
 
 
 def setup_changed(**kwargs) -> None:
-    """Move the set-up to a new version now, and again once the change commits.
-
-    The second move matters: a request that read the old rows between the save and the commit
-    would otherwise have cached them under the new version.
-    """
-    _bump()
-    transaction.on_commit(_bump, robust=True)
-
-
-def _bump() -> None:
-    _memo.clear()
-    versions.replace(VERSION_KEY)
+    """A new set-up version (the memo, keyed by version, then misses too)."""
+    versions.replace_now_and_on_commit(VERSION_KEY)
 
 
 def connect() -> None:

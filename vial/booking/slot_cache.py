@@ -22,11 +22,9 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -98,18 +96,11 @@ def free_times(
 
 
 def appointment_changed(instance: Appointment, **kwargs) -> None:
-    weeks = week_keys(instance.blocked_start, instance.blocked_end)
-    _bump(weeks)
-    transaction.on_commit(partial(_bump, weeks), robust=True)
+    versions.replace_now_and_on_commit(*week_keys(instance.blocked_start, instance.blocked_end))
 
 
 def status_changed(instance: AppointmentStatusChange, **kwargs) -> None:
     appointment_changed(instance.appointment)
-
-
-def _bump(weeks: list[str]) -> None:
-    for key in weeks:
-        versions.replace(key)
 
 
 def connect() -> None:

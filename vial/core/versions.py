@@ -3,6 +3,7 @@
 import secrets
 
 from django.core.cache import cache
+from django.db import transaction
 
 
 def current(key: str) -> str:
@@ -27,3 +28,18 @@ def current_many(keys: list[str]) -> list[str]:
             cache.add(key, secrets.token_hex(6), None)
         found |= cache.get_many(missing)
     return [found.get(key, "") for key in keys]
+
+
+def replace_now_and_on_commit(*keys: str) -> None:
+    """Replace the tokens at once, and again when the current transaction commits.
+
+    The second replacement matters: a request that read the old rows between the change and the
+    commit would otherwise have cached them under the new token.
+    """
+
+    def replace_all():
+        for key in keys:
+            replace(key)
+
+    replace_all()
+    transaction.on_commit(replace_all, robust=True)
