@@ -7,13 +7,15 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
+from vial.core.spreadsheets import SafeSpreadsheetExportMixin
+
 from .report import live_findings
 
 #: Page permissions that make someone an editor; any one of them lets them see the report.
 EDITOR_PERMISSIONS = ["add", "change", "publish"]
 
 
-class AdvertisingReportView(ReportView):
+class AdvertisingReportView(SafeSpreadsheetExportMixin, ReportView):
     page_title = "Advertising check"
     header_icon = "warning"
     index_url_name = "compliance_advertising_report"

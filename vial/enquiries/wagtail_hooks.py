@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from vial.core.spreadsheets import SafeSpreadsheetExportMixin
 from vial.website.models import QuestionIndexPage
 
 from . import services
@@ -76,7 +77,9 @@ class MessagePanel(FieldPanel):
         return linebreaksbr(value, autoescape=True)
 
 
-class EnquiryIndexView(IndexView):
+class EnquiryIndexView(SafeSpreadsheetExportMixin, IndexView):
+    """The list, and its CSV/XLSX export (what patients typed: every cell made spreadsheet-safe)."""
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("treatment")
 
