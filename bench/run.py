@@ -514,6 +514,7 @@ def django_environment(database_url: str, work: Path = WORK) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "vial.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "VIAL_DEMO_ALLOWED": "1",  # a throwaway copy that load_demo fills (vial.core.demo)
         "SECURE_SSL_REDIRECT": "0",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

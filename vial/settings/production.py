@@ -8,9 +8,30 @@ from .base import *  # noqa: F403
 from .env import env_bool, env_int, env_str
 
 DEBUG = False
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY or SECRET_KEY.startswith("demo-only"):
-    raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+
+#: The placeholder in deploy/vial.env.example (tests/ops/test_production_settings.py keeps the two equal).
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string"  # noqa: S105 - the known value we refuse
+MIN_SECRET_KEY_LENGTH = 50  # Django's own check (security.W009) asks for 50 characters
+
+
+def check_secret_key(key: str) -> str:
+    """The key, if it is fit to sign sessions and e-mailed links; otherwise refuse to start."""
+    how = 'Make one with: python -c "import secrets; print(secrets.token_urlsafe(64))"'
+    if not key:
+        raise ImproperlyConfigured(f"Set SECRET_KEY in the environment (/etc/vial/vial.env). {how}")
+    if key == EXAMPLE_SECRET_KEY or "change-me" in key or key.startswith("demo-only"):
+        raise ImproperlyConfigured(f"SECRET_KEY is still the example or demo placeholder: replace it. {how}")
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too short or too simple ({len(key)} characters; at least {MIN_SECRET_KEY_LENGTH} "
+            f"random ones are needed). {how}"
+        )
+    return key
+
+
+SECRET_KEY = check_secret_key(env_str("SECRET_KEY"))
+# Demo loaders refuse to run here (vial.core.demo) unless a throwaway copy opts in (bench/run.py does).
+VIAL_DEMO_ALLOWED = env_bool("VIAL_DEMO_ALLOWED", False)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -26,3 +26,4 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+VIAL_DEMO_ALLOWED = True  # the demo loaders' own tests (vial.core.demo)

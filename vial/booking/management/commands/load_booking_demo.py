@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from vial.booking.demo import BookingDemoLoader
+from vial.core.demo import refuse_unless_demo_allowed
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        refuse_unless_demo_allowed("load_booking_demo")  # never on a live clinic: see vial.core.demo
         started = time.monotonic()
         BookingDemoLoader(out=self.stdout.write).run()
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from vial.core.demo import refuse_unless_demo_allowed
 from vial.website.demo.loader import DemoLoader
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     help = "Load the demo clinic (pages, clinicians, reviews, accreditations, artwork). Idempotent."
 
     def handle(self, *args, **options):
+        refuse_unless_demo_allowed("load_demo")  # never on a live clinic: see vial.core.demo
         started = time.monotonic()
         loader = DemoLoader()
         loader.run(out=self.stdout.write)
