@@ -4,7 +4,7 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """The rate limiter counts in the cache; every test starts with none sent."""
+    """Every test starts with an empty cache (the rate counter itself is in the database, rolled back)."""
     cache.clear()
     yield
     cache.clear()

@@ -12,6 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
+from vial.core.forms import NameField
+
 from .diary import NonexistentTime, local_instant
 from .models import Appointment, Location, Practitioner, Service, format_local
 from .services import Patient
@@ -56,6 +58,16 @@ class DiaryQueryForm(forms.Form):
         ]
 
 
+def override_field(what: str) -> forms.CharField:
+    """Staff's reason to set the consultation-first rule aside, kept in the appointment's history."""
+    return forms.CharField(
+        max_length=150,
+        required=False,
+        label="Override the consultation-first rule",
+        help_text=f"Leave empty to apply the rule. Only if {what}: say why (kept in the history).",
+    )
+
+
 class BookForm(forms.Form):
     """A new appointment, booked by staff for a patient."""
 
@@ -64,10 +76,11 @@ class BookForm(forms.Form):
     service = forms.ModelChoiceField(Service.objects.filter(active=True))
     day = forms.DateField(widget=AdminDateInput)
     time = forms.TimeField(widget=AdminTimeInput, help_text="UK time, e.g. 10:30.")
-    patient_name = forms.CharField(max_length=200)
+    patient_name = NameField(max_length=200)
     patient_email = forms.EmailField(label="Patient's e-mail address")
     patient_phone = forms.CharField(max_length=30, required=False, label="Patient's phone")
     patient_date_of_birth = forms.DateField(label="Patient's date of birth", widget=AdminDateInput)
+    override_reason = override_field("a prescriber has assessed the patient in person for this treatment")
 
     def clean_patient_phone(self) -> str:
         phone = self.cleaned_data["patient_phone"].strip()
@@ -103,6 +116,7 @@ class MoveForm(forms.Form):
     practitioner = forms.ModelChoiceField(Practitioner.objects.filter(active=True))
     day = forms.DateField(widget=AdminDateInput)
     time = forms.TimeField(widget=AdminTimeInput, help_text="UK time, e.g. 10:30.")
+    override_reason = override_field("the treatments resting on this consultation should stay where they are")
 
     def clean(self):
         cleaned = super().clean()
@@ -115,6 +129,13 @@ class StatusForm(forms.Form):
 
     CHOICES = [(s.value, s.label) for s in (Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW)]
     status = forms.ChoiceField(choices=CHOICES)
+    override_reason = override_field("the treatments resting on this consultation should stay booked")
+
+
+class CancelForm(forms.Form):
+    """Cancel: a consultation takes the treatments resting on it along, unless staff say why not."""
+
+    override_reason = override_field("the treatments resting on this consultation should stay booked")
 
 
 class BlockForm(forms.Form):

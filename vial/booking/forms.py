@@ -11,7 +11,8 @@ import phonenumbers
 from django import forms
 from django.utils import timezone
 
-from vial.enquiries.forms import CleanCharField, has_letters
+from vial.core.forms import NameField
+from vial.core.text import has_letters
 
 from .availability import LONDON, wall_clock_to_utc
 from .services import OLDEST_AGE, Patient, age_on
@@ -49,7 +50,7 @@ def today_in_london() -> date:
 class DetailsForm(forms.Form):
     """Name, e-mail, UK mobile and date of birth of the person coming to the appointment."""
 
-    name = CleanCharField(
+    name = NameField(
         label="Full name",
         max_length=100,
         help_text="The name of the person coming to the appointment.",

@@ -5,7 +5,7 @@ Times go out as ISO 8601 in the clinic's time zone with the offset written out
 Dates (availability windows, birth dates, the earliest re-treatment date) are UK calendar dates.
 """
 
-import unicodedata
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
@@ -15,6 +15,8 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from ninja import Schema
 from pydantic import AwareDatetime, Field, PlainSerializer, WithJsonSchema, field_validator
+
+from vial.core.text import clean_name, has_letters
 
 from .models import LONDON, local
 from .services import OLDEST_AGE, age_on
@@ -142,24 +144,43 @@ class AvailabilityQuery(Schema):
     location: Id | None = Field(default=None, description="A clinic id; leave out to search every clinic.")
 
 
-def _no_control_characters(value: str) -> str:
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise ValueError("must not contain control characters")
-    return value
+#: The characters a phone number may be written with (the web form allows the same).
+PHONE_PATTERN = r"^\+?[0-9 ()-]+$"
 
 
 class PatientIn(Schema):
-    name: str = Field(min_length=1, max_length=200, examples=["Alex Example"])
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        description=(
+            "The patient's name as they write it. Stored cleaned as the website's forms clean it: "
+            "NFC-normalised, spaces collapsed, and invisible characters removed (bidirectional controls, "
+            "zero-width characters, null bytes and other control characters). Refused (422) unless at "
+            "least two letters remain."
+        ),
+        examples=["Alex Example"],
+    )
     email: str = Field(max_length=254, examples=["alex@example.com"])
-    phone: str = Field(max_length=30, description="A UK mobile number, e.g. '07400 123456'.", examples=["07400 123456"])
-    date_of_birth: date
+    phone: str = Field(
+        max_length=30,
+        json_schema_extra={"pattern": PHONE_PATTERN},  # checked below, with a message people can act on
+        description=(
+            "A UK mobile number (07..., +44 7..., or a Channel Islands or Isle of Man mobile), written with "
+            "digits, spaces, brackets, hyphens and a leading +, e.g. '07400 123456'. Landlines, other "
+            "countries' numbers and impossible numbers are refused (422)."
+        ),
+        examples=["07400 123456"],
+    )
+    date_of_birth: date = Field(description="Not in the future, and no more than 120 years ago.")
 
     @field_validator("name")
     @classmethod
     def name_is_text(cls, value: str) -> str:
-        value = _no_control_characters(value).strip()
+        value = clean_name(value)
         if not value:
             raise ValueError("Please give the patient's name.")
+        if not has_letters(value, minimum=2):
+            raise ValueError("Please give the patient's name using letters.")
         return value
 
     @field_validator("email")
@@ -176,6 +197,8 @@ class PatientIn(Schema):
     @classmethod
     def phone_is_uk_mobile(cls, value: str) -> str:
         """Any common way of writing a UK mobile number; stored as +447...."""
+        if not re.fullmatch(PHONE_PATTERN, value):
+            raise ValueError("Please give a UK mobile number, e.g. 07400 123456.")
         try:
             number = phonenumbers.parse(value, "GB")
         except phonenumbers.NumberParseException:

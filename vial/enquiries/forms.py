@@ -1,49 +1,16 @@
 """The public enquiry form: strict validation, messages a person can act on, and a honeypot."""
 
 import re
-import unicodedata
 
 from django import forms
 
+from vial.core.forms import CleanCharField, NameField
+from vial.core.text import has_letters
 from vial.website.models import TreatmentPage
 
 from .models import CONSENT_HELP, CONSENT_LABEL, MARKETING_LABEL, Enquiry
 
 HONEYPOT_FIELD = "website"
-
-# Bidirectional-override and zero-width characters: invisible, and used to disguise text.
-_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
-)
-
-
-def clean_text(value: str, *, multiline: bool) -> str:
-    """Normalise to NFC, drop control and invisible characters, keep line breaks where allowed."""
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    value = value.translate(_INVISIBLE)
-    keep = {"\n", "\t"} if multiline else set()
-    value = "".join(ch for ch in value if ch in keep or unicodedata.category(ch) not in {"Cc", "Cs", "Co"})
-    if multiline:
-        value = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in value.split("\n")))
-    else:
-        value = " ".join(value.split())
-    return value.strip()
-
-
-def has_letters(value: str, minimum: int = 1) -> bool:
-    return sum(ch.isalpha() for ch in value) >= minimum
-
-
-class CleanCharField(forms.CharField):
-    """A CharField that removes control characters before the length and null-character checks."""
-
-    def __init__(self, *args, multiline=False, **kwargs):
-        self.multiline = multiline
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return clean_text(value, multiline=self.multiline) if value else value
 
 
 class EnquiryForm(forms.ModelForm):
@@ -58,7 +25,7 @@ class EnquiryForm(forms.ModelForm):
             "invalid_choice": "Choose what your message is about from the options given.",
         },
     )
-    name = CleanCharField(
+    name = NameField(
         label="Your name",
         max_length=100,
         error_messages={

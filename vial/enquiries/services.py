@@ -5,14 +5,12 @@ Logs name enquiries by id and kind only: never a name, e-mail address, phone num
 """
 
 import datetime
-import ipaddress
 import logging
 import re
 from collections.abc import Mapping
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -22,6 +20,8 @@ from wagtail.coreutils import find_available_slug
 from wagtail.log_actions import log
 from wagtail.rich_text import RichText
 
+from vial.core import ratelimit
+from vial.core.client import client_address
 from vial.website.models import Clinician, QuestionIndexPage, QuestionPage
 
 from .models import CONSENT_WORDING, RETENTION_MONTHS, Enquiry
@@ -41,7 +41,11 @@ ENQUIRY_FIELDS = ("kind", "name", "email", "phone", "treatment", "message", "con
 
 
 class RateLimited(Exception):
-    """Too many enquiries from one address in the last hour."""
+    """Too many enquiries from one address in the last hour; `retry_after` is in seconds."""
+
+    def __init__(self, retry_after: int = RATE_WINDOW_SECONDS):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 class ConversionError(Exception):
@@ -52,19 +56,8 @@ class ConversionError(Exception):
 
 
 def client_ip(meta: Mapping) -> str:
-    """The sender's address. Behind our nginx (a trusted proxy on loopback) every request comes from
-    127.0.0.1, so take the right-most X-Forwarded-For entry: the one nginx itself appended.
-    Entries further left are whatever the client claimed and are ignored."""
-    remote = meta.get("REMOTE_ADDR", "") or ""
-    trusted = getattr(settings, "ENQUIRY_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-    if remote in trusted and forwarded:
-        candidate = forwarded.split(",")[-1].strip()
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            pass
-    return remote
+    """The sender's address: `vial.core.client.client_address` (X-Forwarded-For only from our proxy)."""
+    return client_address(meta)
 
 
 def hash_ip(ip: str | None) -> str:
@@ -73,21 +66,16 @@ def hash_ip(ip: str | None) -> str:
     return salted_hmac("vial.enquiries.ip", ip or "", algorithm="sha256").hexdigest()
 
 
-def _count_submission(ip_hash: str) -> int:
-    key = f"enquiries:rate:{ip_hash}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
-        return 1
-
-
 def check_rate_limit(ip_hash: str) -> None:
-    """Count one submission from this address; raise RateLimited past ENQUIRY_RATE_LIMIT per hour."""
-    if _count_submission(ip_hash) > settings.ENQUIRY_RATE_LIMIT:
+    """Count one submission from this address; raise RateLimited past ENQUIRY_RATE_LIMIT per hour.
+
+    Counted by the shared atomic counter (`vial.core.ratelimit`), so the limit holds exactly however
+    many workers take submissions at once.
+    """
+    verdict = ratelimit.hit("enquiry:address", ip_hash, settings.ENQUIRY_RATE_LIMIT, RATE_WINDOW_SECONDS)
+    if not verdict.allowed:
         logger.warning("Enquiry refused: rate limit reached for one address")
-        raise RateLimited
+        raise RateLimited(verdict.retry_after)
 
 
 def submit_enquiry(form_data: Mapping, ip: str | None) -> Enquiry:

@@ -52,8 +52,8 @@ def _submit(page, request):
         return _render(page, request, status=400, form=form)
     try:
         services.submit_enquiry(form.cleaned_data, services.client_ip(request.META))
-    except services.RateLimited:
+    except services.RateLimited as refused:
         response = _render(page, request, status=429, form=form, rate_limited=True)
-        response["Retry-After"] = str(services.RATE_WINDOW_SECONDS)
+        response["Retry-After"] = str(refused.retry_after)
         return response
     return HttpResponseRedirect(_thank_you_url(page, request))

@@ -1,0 +1,137 @@
+"""One atomic rate counter: `hit(scope, key, limit, window_seconds)` says whether one more is allowed.
+
+A window opens at a key's first hit and lasts `window_seconds`; within it at most `limit` hits are
+allowed, and a refusal says how long until the window closes (for `Retry-After`). Every hit counts,
+refused ones too, so hammering does not open the window sooner.
+
+Counting is atomic whatever the number of processes:
+
+- Redis when `RATE_LIMIT_REDIS_URL` is set (from `REDIS_URL`): INCR and EXPIRE in one Lua script.
+- Otherwise the database: one row per key (`RateCounter`), created by an INSERT that ignores
+  conflicts, then counted by a single UPDATE ... SET count = count + 1 and read back in the same
+  transaction. PostgreSQL's row lock and SQLite's write lock serialise concurrent hits, so no count
+  is lost between gunicorn workers.
+
+Never the cache: production's FileBasedCache (without Redis) reads and rewrites a file to `incr`,
+so two workers counting at once both write the same number.
+
+Keys are stored only as an HMAC of the scope and key with the secret key (like enquiries' address
+hashes): never a raw address or e-mail.
+"""
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .models import RateCounter
+
+logger = logging.getLogger(__name__)
+
+#: INCR, then EXPIRE when the key is new (or lost its expiry); answers the count and the seconds left.
+REDIS_HIT = """
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('TTL', KEYS[1])
+if count == 1 or ttl < 0 then
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+    ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+"""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    count: int  # hits in this window, this one included
+    retry_after: int  # seconds until the window closes (at least 1)
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def key_hash(scope: str, key: str) -> str:
+    """A keyed SHA-256 of scope and key: stable for counting, useless to anyone without SECRET_KEY."""
+    return salted_hmac("vial.core.ratelimit", f"{scope}\x00{key}", algorithm="sha256").hexdigest()
+
+
+def hit(scope: str, key: str, limit: int, window_seconds: int, now: datetime | None = None) -> Verdict:
+    """Count one hit for `key` in `scope`; allowed while the count in the window is at most `limit`."""
+    if window_seconds < 1:
+        raise ValueError("window_seconds must be at least 1")
+    hashed = key_hash(scope, key)
+    url = getattr(settings, "RATE_LIMIT_REDIS_URL", "")
+    if url:
+        count, seconds_left = _hit_redis(url, scope, hashed, window_seconds)
+    else:
+        count, seconds_left = _hit_database(scope, hashed, window_seconds, now or timezone.now())
+    verdict = Verdict(allowed=count <= limit, count=count, retry_after=max(1, seconds_left))
+    if not verdict.allowed:
+        logger.warning("Rate limit reached in scope %s", scope)  # never the key: it is personal data
+    return verdict
+
+
+# --- Redis -------------------------------------------------------------------------------------
+
+
+@cache
+def _redis_script(url: str):
+    import redis  # only needed when REDIS_URL is set
+
+    return redis.Redis.from_url(url).register_script(REDIS_HIT)
+
+
+def _hit_redis(url: str, scope: str, hashed: str, window_seconds: int) -> tuple[int, int]:
+    prefix = getattr(settings, "RATE_LIMIT_KEY_PREFIX", "vial:ratelimit:")
+    count, seconds_left = _redis_script(url)(keys=[f"{prefix}{scope}:{hashed}"], args=[window_seconds])
+    return int(count), int(seconds_left)
+
+
+# --- The database ------------------------------------------------------------------------------
+
+
+def _hit_database(scope: str, hashed: str, window_seconds: int, now: datetime) -> tuple[int, int]:
+    window = timedelta(seconds=window_seconds)
+    counter = RateCounter.objects.filter(scope=scope, key_hash=hashed)
+    for _attempt in range(3):  # prune() may delete an expired row between the INSERT and the UPDATE
+        with transaction.atomic():
+            RateCounter.objects.bulk_create(
+                [RateCounter(scope=scope, key_hash=hashed, expires_at=now + window, count=0)],
+                ignore_conflicts=True,
+            )
+            # One statement: a closed window starts again at 1, an open one counts on. Both SET
+            # expressions read the row as it was, and concurrent hits wait for each other's row lock.
+            expired = When(expires_at__lte=now, then=Value(1))
+            updated = counter.update(
+                count=Case(expired, default=F("count") + 1),
+                expires_at=Case(When(expires_at__lte=now, then=Value(now + window)), default=F("expires_at")),
+            )
+            if not updated:
+                continue
+            count, expires_at = counter.values_list("count", "expires_at").get()
+        if count == 1:  # a new window: a good moment to tidy, outside the counting transaction
+            prune(now)
+        return count, math.ceil((expires_at - now).total_seconds())
+    raise RuntimeError("rate counter row kept disappearing")  # pragma: no cover - three deletes in a row
+
+
+def prune(now: datetime | None = None) -> int:
+    """Delete counters whose window has closed; done whenever a new window opens. Returns how many.
+
+    Best effort: if PostgreSQL picks this DELETE as a deadlock victim against another prune, the
+    rows go next time.
+    """
+    try:
+        with transaction.atomic():
+            deleted, _ = RateCounter.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    except DatabaseError:
+        logger.info("Pruning rate counters postponed", exc_info=True)
+        return 0
+    return deleted
