@@ -15,6 +15,7 @@ from contextlib import suppress
 from datetime import date, datetime, timedelta
 
 import phonenumbers
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vial.core.params import query_param
 
-from . import services
+from . import services, throttle
 from .availability import Slot
 from .forms import DetailsForm, midnight, parse_slot_key, slot_key
 from .models import Appointment, Location, Practitioner, Service, local
@@ -400,6 +401,13 @@ def details(request, service_id: int):
             request, context, form, problem="Sorry, that time is not available.", alternatives=alternatives
         )
     try:
+        throttle.check_booking_allowed(request, form.cleaned_data["email"])
+    except throttle.Throttled as refused:
+        response = render_details(request, context, form, problem=refused.message)
+        response.status_code = 429
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    try:
         appointment = services.book_appointment(
             service, practitioner, location, start, form.patient(), hold=True, now=now
         )
@@ -422,6 +430,7 @@ def details(request, service_id: int):
     except BookingError as refused:
         return render_details(request, context, form, problem=refused.message)
     remember_hold(request, appointment)
+    throttle.release_oldest_holds(request.session[HOLDS_KEY], settings.BOOKING_HOLDS_PER_BROWSER, now)
     return redirect("booking:check", pk=appointment.pk)
 
 

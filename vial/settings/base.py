@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vial.core.middleware.SecurityHeadersMiddleware",
+    "vial.core.json_api.JsonApiMiddleware",  # before anything reads an API request's body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,11 +162,28 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# Public enquiry form: submissions per address per hour, how long enquiries are kept, and the
-# reverse proxies whose X-Forwarded-For is believed when counting submissions per address.
+# Public enquiry form: submissions per address per hour, and how long enquiries are kept.
 ENQUIRY_RATE_LIMIT = env_int("ENQUIRY_RATE_LIMIT", 5)
 ENQUIRY_RETENTION_MONTHS = env_int("ENQUIRY_RETENTION_MONTHS", 12)
-ENQUIRY_TRUSTED_PROXIES = env_list("ENQUIRY_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# The reverse proxies whose X-Forwarded-For is believed (vial.core.client); from anyone else the
+# header is ignored. ENQUIRY_TRUSTED_PROXIES is the old name, still read.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", env_list("ENQUIRY_TRUSTED_PROXIES", ["127.0.0.1", "::1"]))
+
+# Rate limits (vial.core.ratelimit), counted atomically in Redis when REDIS_URL is set, else in the database.
+RATE_LIMIT_REDIS_URL = env_str("REDIS_URL")
+RATE_LIMIT_KEY_PREFIX = env_str("RATE_LIMIT_KEY_PREFIX", "vial:ratelimit:")
+# Holds (web) and bookings (API) per client address per hour. A patient makes one or two, and a few
+# more when a hold lapses or they change their mind; 20 leaves room for a household or an office
+# behind one address (and mobile networks that share addresses), while a script filling the diary
+# with holds is stopped after 20 of a clinic's ~100 weekly times.
+BOOKING_HOLDS_PER_ADDRESS_PER_HOUR = env_int("BOOKING_HOLDS_PER_ADDRESS_PER_HOUR", 20)
+# Holds and bookings per patient e-mail address per day: a consultation, a treatment and a review,
+# booked and re-booked after a lapse, fit in 6; more is a script or a typo'd address to ask about.
+BOOKINGS_PER_EMAIL_PER_DAY = env_int("BOOKINGS_PER_EMAIL_PER_DAY", 6)
+# Live holds one browser may have at once in the web flow; a further hold releases its oldest.
+BOOKING_HOLDS_PER_BROWSER = env_int("BOOKING_HOLDS_PER_BROWSER", 3)
+# The largest request body the JSON API reads (bytes); larger ones are answered 413 unread.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
 
 # Free times shown to patients are kept this long unless the diary changes first (booking.slot_cache); 0 = off.
 BOOKING_SLOTS_CACHE_SECONDS = env_int("BOOKING_SLOTS_CACHE_SECONDS", 30)
