@@ -10,7 +10,7 @@ from .base import *  # noqa: F403
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory, so the booking race tests' threads share one database: in a private
     # directory per test run (in RAM where available), removed when the run ends.
-    _ram = "/dev/shm"  # noqa: S108 - only the parent of the private directory made below
+    _ram = "/dev/shm"  # noqa: S108  # nosec B108  # only the parent of the private directory made below
     _test_dir = tempfile.mkdtemp(prefix="vial-test-", dir=_ram if os.path.isdir(_ram) else None)
     atexit.register(shutil.rmtree, _test_dir, ignore_errors=True)
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(_test_dir, "db.sqlite3")}  # noqa: F405

@@ -25,7 +25,7 @@ def json_ld(data):
         for block in blocks
         if block
     )
-    return mark_safe("".join(scripts))  # noqa: S308 - JSON with HTML-significant characters escaped
+    return mark_safe("".join(scripts))  # noqa: S308  # nosec B308 B703  # JSON with HTML-significant characters escaped
 
 
 @register.inclusion_tag("components/main_menu.html", takes_context=True)
