@@ -7,10 +7,9 @@ refused ones too, so hammering does not open the window sooner.
 Counting is atomic whatever the number of processes:
 
 - Redis when `RATE_LIMIT_REDIS_URL` is set (from `REDIS_URL`): INCR and EXPIRE in one Lua script.
-- Otherwise the database: one row per key (`RateCounter`), created by an INSERT that ignores
-  conflicts, then counted by a single UPDATE ... SET count = count + 1 and read back in the same
-  transaction. PostgreSQL's row lock and SQLite's write lock serialise concurrent hits, so no count
-  is lost between gunicorn workers.
+- Otherwise the database: one row per key (`RateCounter`), counted by a single
+  INSERT ... ON CONFLICT DO UPDATE SET count = count + 1 ... RETURNING count. PostgreSQL's row lock
+  and SQLite's write lock serialise concurrent hits, so no count is lost between gunicorn workers.
 
 Never the cache: production's FileBasedCache (without Redis) reads and rewrites a file to `incr`,
 so two workers counting at once both write the same number.
@@ -22,14 +21,14 @@ hashes): never a raw address or e-mail.
 import logging
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.db.models import Case, F, Value, When
+from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.dateparse import parse_datetime
 
 from .models import RateCounter
 
@@ -97,29 +96,37 @@ def _hit_redis(url: str, scope: str, hashed: str, window_seconds: int) -> tuple[
 # --- The database ------------------------------------------------------------------------------
 
 
+#: One statement counts a hit: the first hit inserts the row; later ones update it, restarting a closed
+#: window at 1 and counting on in an open one. The SET expressions read the row as it was before the
+#: statement, and concurrent statements on one row wait for each other (PostgreSQL's row lock,
+#: SQLite's write lock), so none is lost. PostgreSQL and SQLite (3.35+) both take this form.
+UPSERT = """
+INSERT INTO {table} (scope, key_hash, expires_at, count) VALUES (%s, %s, %s, 1)
+ON CONFLICT (scope, key_hash) DO UPDATE SET
+    count = CASE WHEN {table}.expires_at <= %s THEN 1 ELSE {table}.count + 1 END,
+    expires_at = CASE WHEN {table}.expires_at <= %s THEN %s ELSE {table}.expires_at END
+RETURNING count, expires_at
+"""
+
+
 def _hit_database(scope: str, hashed: str, window_seconds: int, now: datetime) -> tuple[int, int]:
-    window = timedelta(seconds=window_seconds)
-    counter = RateCounter.objects.filter(scope=scope, key_hash=hashed)
-    for _attempt in range(3):  # prune() may delete an expired row between the INSERT and the UPDATE
-        with transaction.atomic():
-            RateCounter.objects.bulk_create(
-                [RateCounter(scope=scope, key_hash=hashed, expires_at=now + window, count=0)],
-                ignore_conflicts=True,
-            )
-            # One statement: a closed window starts again at 1, an open one counts on. Both SET
-            # expressions read the row as it was, and concurrent hits wait for each other's row lock.
-            expired = When(expires_at__lte=now, then=Value(1))
-            updated = counter.update(
-                count=Case(expired, default=F("count") + 1),
-                expires_at=Case(When(expires_at__lte=now, then=Value(now + window)), default=F("expires_at")),
-            )
-            if not updated:
-                continue
-            count, expires_at = counter.values_list("count", "expires_at").get()
-        if count == 1:  # a new window: a good moment to tidy, outside the counting transaction
-            prune(now)
-        return count, math.ceil((expires_at - now).total_seconds())
-    raise RuntimeError("rate counter row kept disappearing")  # pragma: no cover - three deletes in a row
+    connection = connections[router.db_for_write(RateCounter)]
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    as_stored = connection.ops.adapt_datetimefield_value
+    closes = now + timedelta(seconds=window_seconds)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            UPSERT.format(table=table),  # noqa: S608 - the table name is ours; every value is a parameter
+            [scope, hashed, as_stored(closes), as_stored(now), as_stored(now), as_stored(closes)],
+        )
+        count, expires_at = cursor.fetchone()
+    if isinstance(expires_at, str):  # SQLite answers text
+        expires_at = parse_datetime(expires_at)
+    if timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at, UTC)
+    if count == 1:  # a new window: a good moment to tidy
+        prune(now)
+    return count, math.ceil((expires_at - now).total_seconds())
 
 
 def prune(now: datetime | None = None) -> int:
