@@ -1,7 +1,8 @@
 """A patient's visit in Chromium: search in their own words, the treatment's facts, the consultation.
 
-The same demo load also takes the committed screenshots, runs axe-core on each kind of page, checks
-nothing scrolls sideways at 360 px, and records every request to prove nothing leaves the server.
+The same demo load also takes the screenshots (to build/screenshots/; `make screenshots` refreshes
+the committed ones in docs/screenshots/), runs axe-core on each kind of page, checks nothing scrolls
+sideways at 360 px, and records every request to prove nothing leaves the server.
 """
 
 import re
