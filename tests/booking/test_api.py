@@ -371,7 +371,8 @@ BAD_PATIENTS = [
     ({"date_of_birth": "1990-02-30"}, "date_of_birth", "date"),
     ({"email": "not-an-address"}, "email", "e-mail"),
     ({"name": "   "}, "name", "name"),
-    ({"name": "Alex\x00Example"}, "name", "control characters"),
+    ({"name": "\x00\u200b "}, "name", "patient's name"),  # nothing left once cleaned (vial.core.text)
+    ({"name": "42"}, "name", "using letters"),
     ({"name": "A" * 201}, "name", "200"),
 ]
 

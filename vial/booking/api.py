@@ -16,6 +16,10 @@ is JSON with a `message` for people and a `code` for programs, the request valid
     409 not_cancellable        already cancelled, past the online cancellation window, or over
     422 invalid                fields that fail validation (`errors` lists them), impossible date ranges
     422 not_eligible / needs_consultation / too_soon   the patient may not book this (yet)
+    413 content_too_large      a body over API_MAX_BODY_BYTES (64 KB), refused unread (core.json_api)
+    415 unsupported_media_type a body that is not application/json (no cross-site form posts)
+    429 too_many_requests      too many bookings from one address or for one e-mail address
+                               (booking.throttle); `Retry-After` says when to try again
 """
 
 import logging
@@ -30,7 +34,7 @@ from django.utils.cache import add_never_cache_headers
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 
-from . import services
+from . import services, throttle
 from .availability import Slot, wall_clock_to_utc
 from .diary_setup import current_setup
 from .models import Location, Practitioner, Service, format_local, local
@@ -114,6 +118,13 @@ def http_error(request, exc: HttpError):
 @api.exception_handler(Http404)
 def not_found(request, exc: Http404):
     return api.create_response(request, {"message": "Not found.", "code": "not_found"}, status=404)
+
+
+@api.exception_handler(throttle.Throttled)
+def too_many_requests(request, exc: throttle.Throttled):
+    response = api.create_response(request, {"message": exc.message, "code": "too_many_requests"}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(OperationalError)
@@ -327,7 +338,10 @@ def slot_taken(refusal: services.SlotUnavailable) -> Status:
         400: ErrorOut,
         404: ErrorOut,
         409: SlotTakenOut,
+        413: ErrorOut,
+        415: ErrorOut,
         422: UnprocessableOut,
+        429: ErrorOut,
         503: ErrorOut,
     },
     summary="Book an appointment",
@@ -353,6 +367,7 @@ def create_booking(request, payload: BookingIn):
         date_of_birth=payload.patient.date_of_birth,
         phone=payload.patient.phone,
     )
+    throttle.check_booking_allowed(request, patient.email)  # 429 past the per-address or per-e-mail limit
     try:
         # Notice and horizon first: they also keep absurd dates away from the services' date arithmetic.
         services.check_booking_window(service, start, now)
@@ -406,7 +421,15 @@ def create_booking(request, payload: BookingIn):
 
 @api.post(
     "/bookings/{token}/cancel",
-    response={200: CancelOut, 404: ErrorOut, 409: ErrorOut, 422: UnprocessableOut, 503: ErrorOut},
+    response={
+        200: CancelOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        422: UnprocessableOut,
+        503: ErrorOut,
+    },
     summary="Cancel a booking",
 )
 def cancel_booking(request, token: str):

@@ -20,6 +20,7 @@ hashes): never a raw address or e-mail.
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -109,6 +110,11 @@ RETURNING count, expires_at
 """
 
 
+#: Each process tidies closed windows away at most this often, when a new window opens.
+PRUNE_EVERY_SECONDS = 60
+_last_pruned = -math.inf
+
+
 def _hit_database(scope: str, hashed: str, window_seconds: int, now: datetime) -> tuple[int, int]:
     connection = connections[router.db_for_write(RateCounter)]
     table = connection.ops.quote_name(RateCounter._meta.db_table)
@@ -124,13 +130,15 @@ def _hit_database(scope: str, hashed: str, window_seconds: int, now: datetime) -
         expires_at = parse_datetime(expires_at)
     if timezone.is_naive(expires_at):
         expires_at = timezone.make_aware(expires_at, UTC)
-    if count == 1:  # a new window: a good moment to tidy
+    global _last_pruned
+    if count == 1 and time.monotonic() - _last_pruned > PRUNE_EVERY_SECONDS:  # a new window: time to tidy?
+        _last_pruned = time.monotonic()
         prune(now)
     return count, math.ceil((expires_at - now).total_seconds())
 
 
 def prune(now: datetime | None = None) -> int:
-    """Delete counters whose window has closed; done whenever a new window opens. Returns how many.
+    """Delete counters whose window has closed (done in passing, at most once a minute per process).
 
     Best effort: if PostgreSQL picks this DELETE as a deadlock victim against another prune, the
     rows go next time.
