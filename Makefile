@@ -8,18 +8,20 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/vial
 export DJANGO_SETTINGS_MODULE ?= vial.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-sqlite test-postgres lint format bench lock system-packages migrations-check
+.PHONY: help install demo serve test test-quick test-sqlite test-postgres screenshots lint security format bench lock lock-check \
+	system-packages migrations-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.lock
+# requirements-dev.lock: production's pins (requirements.lock) plus the test tools, every file checked
+# against its hash. It pins pip itself, so no unpinned `pip install --upgrade pip` first.
+$(VENV)/.installed: requirements-dev.lock requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+install: $(VENV)/.installed ## Create .venv and install the development lock (requirements-dev.lock, hashes checked)
 
 demo: install ## Build everything, load the demo clinic (SQLite) and serve it on http://127.0.0.1:$(PORT)
 	$(PY) manage.py migrate --noinput
@@ -44,6 +46,9 @@ test: install system-packages ## Run the whole suite on SQLite, then on PostgreS
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then echo "PostgreSQL is required but not reachable on 127.0.0.1:5432"; exit 1; \
 	else echo "PostgreSQL not reachable: suite ran on SQLite only"; fi
 
+test-quick: install ## The edit-test loop: every test but the browser ones, on SQLite, in parallel (pytest-xdist)
+	DATABASE_URL= DJANGO_SETTINGS_MODULE=vial.settings.test $(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
+
 test-sqlite: install
 	@echo "=== Test suite on SQLite ==="
 	DATABASE_URL= DJANGO_SETTINGS_MODULE=vial.settings.test $(PY) -m pytest $(PYTEST_ARGS)
@@ -52,12 +57,22 @@ test-postgres: install
 	@echo "=== Test suite on PostgreSQL ==="
 	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=vial.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
+# Browser tests write their screenshots to build/screenshots/; this is the one way to refresh the committed ones.
+screenshots: install system-packages ## Refresh docs/screenshots/ (home, treatment, post, reviews at 360 and 1280 px) on purpose
+	DATABASE_URL= DJANGO_SETTINGS_MODULE=vial.settings.test SCREENSHOTS_DIR=docs/screenshots \
+	  $(PY) -m pytest tests/browser/test_patient.py::test_pages_look_right_and_pass_axe
+
 migrations-check: install ## Fail if a model change has no migration
 	DJANGO_SETTINGS_MODULE=vial.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 lint: install ## ruff format check and lint
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+
+security: install ## bandit on vial/: no medium or high finding unless marked `# nosec BXXX  # reason`
+	$(VENV)/bin/bandit -r vial -ll -q
+	@if grep -rnE --include='*.py' '#\s*nosec[^#]*$$' vial; then \
+	  echo "security: give each # nosec its reason after it, e.g. '# nosec B608  # our column names only'"; exit 1; fi
 
 format: install ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
@@ -68,5 +83,15 @@ bench: install ## Run the benchmarks (public pages, then booking); figures go to
 	$(PY) bench/run.py
 	$(PY) bench/booking.py
 
-lock: ## Re-pin requirements.lock from requirements.in (needs network access to PyPI)
-	$(PYTHON) -m venv /tmp/vial-lock && /tmp/vial-lock/bin/pip install -q -r requirements.in && /tmp/vial-lock/bin/pip freeze > requirements.lock
+# The locks are made on PyPI alone, whatever this machine's pip configuration adds (local wheels,
+# mirrors, constraints): pip-compile keeps the versions already pinned unless an .in file asks otherwise.
+PIP_COMPILE = env -u PIP_FIND_LINKS -u PIP_CONSTRAINT -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+  CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+  --strip-extras --index-url https://pypi.org/simple --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: install ## Re-pin requirements.lock and requirements-dev.lock with hashes (needs PyPI; LOCK_ARGS=--upgrade-package=NAME)
+	$(PIP_COMPILE) --output-file requirements.lock requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.in
+	$(PYTHON) .ci/locks.py stamp
+
+lock-check: ## Fail if a lock is out of date with its .in file (offline, no .venv needed)
+	$(PYTHON) .ci/locks.py check
