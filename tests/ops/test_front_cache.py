@@ -3,6 +3,11 @@
 nginx runs for real on loopback ports with the same snippets production includes. The test fails,
 never skips, when nginx or its purge module is missing: CI installs them with
 `apt-get install -y nginx libnginx-mod-http-cache-purge`.
+
+Ports: the kernel hands out a free port, and nginx binds it a moment later; if another test run on the
+machine took it meanwhile, nginx exits with "Address already in use" and the fixture starts it again
+on fresh ports. nginx writes its pid file only once it has bound every port, so the fixture waits for
+that file (not merely for something listening) before it sends a request.
 """
 
 import http.client
@@ -11,10 +16,12 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_started
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "nginx"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -64,17 +71,43 @@ http {{
 """
 
 
-def wait_for_port(port: int, proc: subprocess.Popen, log: Path) -> None:
+class PortTaken(Exception):
+    """Another process bound one of our ports between choosing it and nginx binding it."""
+
+
+def wait_until_running(workdir: Path, proc: subprocess.Popen, log: Path) -> None:
+    """Wait for nginx to have bound its ports (it writes its pid file after binding)."""
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"nginx exited with {proc.returncode}:\n{log.read_text() if log.exists() else ''}")
+            errors = log.read_text() if log.exists() else ""
+            if "Address already in use" in errors:
+                raise PortTaken(errors)
+            pytest.fail(f"nginx exited with {proc.returncode}:\n{errors}")
+        if (workdir / "nginx.pid").exists():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"nginx did not start:\n{log.read_text() if log.exists() else ''}")
+
+
+def wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
         except OSError:
             time.sleep(0.05)
-    pytest.fail(f"nginx did not listen on {port}:\n{log.read_text() if log.exists() else ''}")
+    pytest.fail(f"nginx did not listen on {port}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
 
 
 @pytest.fixture
@@ -84,40 +117,67 @@ def front_cache(live_server, tmp_path):
         pytest.fail("nginx is missing: apt-get install -y nginx libnginx-mod-http-cache-purge")
     if not PURGE_MODULE.exists():
         pytest.fail("nginx's purge module is missing: apt-get install -y libnginx-mod-http-cache-purge")
-    port, purge_port = free_port(), free_port()
     upstream = f"http://127.0.0.1:{live_server.thread.port}"
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(nginx_conf(tmp_path, port, purge_port, upstream))
-    log = tmp_path / "error.log"
-    with open(tmp_path / "nginx.out", "wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv, our own config
-            [NGINX, "-p", str(tmp_path), "-c", str(conf), "-e", str(log)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for_port(port, proc, log)
-        wait_for_port(purge_port, proc, log)
-        yield port, f"http://127.0.0.1:{purge_port}"
-    finally:
-        proc.terminate()
+    for attempt in range(5):
+        workdir = tmp_path / f"nginx-{attempt}"
+        workdir.mkdir()
+        port, purge_port = free_port(), free_port()
+        conf = workdir / "nginx.conf"
+        conf.write_text(nginx_conf(workdir, port, purge_port, upstream))
+        log = workdir / "error.log"
+        with open(workdir / "nginx.out", "wb") as out:
+            proc = subprocess.Popen(  # noqa: S603 - fixed argv, our own config
+                [NGINX, "-p", str(workdir), "-c", str(conf), "-e", str(log)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+            wait_until_running(workdir, proc, log)
+        except PortTaken:
+            stop(proc)
+            continue
+        try:
+            wait_for_port(port)
+            wait_for_port(purge_port)
+            yield port, f"http://127.0.0.1:{purge_port}"
+        finally:
+            stop(proc)
+        return
+    pytest.fail("nginx could not bind a free port in 5 attempts")
 
 
-def get(port: int, path: str, **headers) -> tuple[int, str, str]:
-    """GET through nginx as a visitor to the site would: returns (status, X-Cache-Status, body)."""
+def fetch(port: int, path: str, **headers):
+    """GET through nginx as a visitor to the site would: returns (status, response headers, body)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request("GET", path, headers={"Host": HOST, **headers})
         response = conn.getresponse()
-        return response.status, response.getheader("X-Cache-Status", ""), response.read().decode()
+        return response.status, response.headers, response.read().decode()
     finally:
         conn.close()
+
+
+def get(port: int, path: str, **headers) -> tuple[int, str, str]:
+    """GET through nginx: returns (status, X-Cache-Status, body)."""
+    status, response_headers, body = fetch(port, path, **headers)
+    return status, response_headers.get("X-Cache-Status", ""), body
+
+
+@pytest.fixture
+def django_saw():
+    """The paths (with query) of the requests that reached Django (the live server runs in this process)."""
+    seen, lock = [], threading.Lock()
+
+    def record(sender, environ, **kwargs):
+        with lock:
+            seen.append(
+                environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
+            )
+
+    request_started.connect(record, dispatch_uid="front-cache-test")
+    yield seen
+    request_started.disconnect(dispatch_uid="front-cache-test")
 
 
 def publish_title(page, title: str) -> None:
@@ -202,3 +262,67 @@ def test_pages_that_set_a_cookie_are_never_cached(clinic, front_cache):
         assert status == 200
         assert cache in {"MISS", "EXPIRED", ""}
         assert cache != "HIT"
+
+
+def is_full_page(body: str) -> bool:
+    return "<html" in body and 'class="site-header"' in body and 'class="site-footer"' in body
+
+
+HTMX = {"HX-Request": "true", "HX-Target": "testimonial-list", "HX-Current-URL": "http://localhost/reviews/"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_htmx_fragment_never_poisons_the_full_page(clinic, front_cache, django_saw):
+    """The reviews filter asks /reviews/ for a fragment; the next plain visitor must still get the page."""
+    port, _ = front_cache
+    reviews = clinic["reviews"].relative_url(clinic["reviews"].get_site())
+    slug = clinic["treatment"].slug
+    for path in (reviews, f"{reviews}?treatment={slug}"):
+        # The attacker (or the filter) goes first, on a cold cache.
+        status, headers, body = fetch(port, path, **HTMX)
+        assert status == 200 and not is_full_page(body), "the HTMX answer is the list alone"
+        assert "testimonial-grid" in body
+        assert headers["X-Cache-Status"] == "BYPASS"
+        assert "HX-Request" in headers["Vary"]
+        assert "public" not in headers.get("Cache-Control", "")
+
+        status, headers, body = fetch(port, path)
+        assert status == 200 and is_full_page(body), "a plain visit after a fragment must get the whole page"
+        assert headers["X-Cache-Status"] == "MISS"
+        assert "HX-Request" in headers["Vary"]
+        status, headers, body = fetch(port, path)
+        assert headers["X-Cache-Status"] == "HIT" and is_full_page(body)
+
+        # With the page cached, HTMX still gets its fragment from Django, never the cached page.
+        status, headers, body = fetch(port, path, **HTMX)
+        assert headers["X-Cache-Status"] == "BYPASS" and not is_full_page(body)
+        assert "testimonial-grid" in body
+
+    # Any other value of the header is not HTMX: the page, which nginx may serve from its copy.
+    status, headers, body = fetch(port, f"{reviews}?page=1", **{"HX-Request": "0"})
+    assert is_full_page(body)
+    assert "public" not in headers.get("Cache-Control", ""), "a request carrying the header is never stored"
+    status, headers, body = fetch(port, f"{reviews}?page=1")
+    assert headers["X-Cache-Status"] == "MISS" and is_full_page(body)
+    assert django_saw.count(f"{reviews}?treatment={slug}") == 3  # two fragments and one page
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_search_is_never_stored(clinic, front_cache, django_saw):
+    """What someone searched for can say something about their health: no cache keeps it."""
+    port, _ = front_cache
+    path = "/search/?q=sweaty+armpits+embarrassing"
+    for _ in range(2):
+        status, headers, body = fetch(port, path)
+        assert status == 200 and "sweaty armpits embarrassing" in body
+        assert headers["X-Cache-Status"] == "MISS"
+        assert headers["Cache-Control"] == "private, no-store"
+    assert django_saw.count(path) == 2, "both searches must reach Django"
+
+    # The same for a page that repeats a typed filter back (the Q&A tag filter).
+    questions = clinic["questions"].relative_url(clinic["questions"].get_site())
+    for _ in range(2):
+        status, headers, body = fetch(port, f"{questions}?tag=my-private-worry")
+        assert status == 200 and "my-private-worry" in body
+        assert headers["X-Cache-Status"] == "MISS"
+        assert headers["Cache-Control"] == "private, no-store"

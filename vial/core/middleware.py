@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from .caching import may_share
+
 # The public site loads nothing from elsewhere: every script, style, font and image is ours.
 PUBLIC_CSP = "; ".join(
     [
@@ -47,6 +49,12 @@ class SecurityHeadersMiddleware:
             # Public pages may sit in the front cache briefly; publish purges them.
             user = getattr(request, "user", None)
             anonymous = user is None or not user.is_authenticated
-            if request.method == "GET" and response.status_code == 200 and anonymous and not response.cookies:
+            if (
+                request.method == "GET"
+                and response.status_code == 200
+                and anonymous
+                and not response.cookies
+                and may_share(request, response)  # never an HTMX fragment (vial.core.caching)
+            ):
                 response.headers["Cache-Control"] = "public, max-age=60"
         return response

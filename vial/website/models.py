@@ -25,6 +25,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from vial.compliance.forms import AdvertisingCheckedPageForm, AdvertisingCheckedSnippetForm
+from vial.core.caching import is_htmx, keep_private, varies_on_htmx
 from vial.core.params import query_param
 
 from . import chrome, seo
@@ -440,6 +441,11 @@ class QuestionIndexPage(BasePage):
         context.update(posts=page, tag=tag)
         return context
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # The page repeats the tag as typed in the address ("Showing questions tagged ..."): keep it private.
+        return keep_private(response) if query_param(request, "tag") else response
+
 
 class QuestionPageTag(TaggedItemBase):
     content_object = ParentalKey("website.QuestionPage", on_delete=models.CASCADE, related_name="tagged_items")
@@ -589,9 +595,13 @@ class TestimonialIndexPage(BasePage):
 
     def get_template(self, request, *args, **kwargs):
         # HTMX swaps only the list when the treatment filter changes.
-        if request.headers.get("HX-Request"):
+        if is_htmx(request):
             return "website/includes/testimonial_list.html"
         return super().get_template(request, *args, **kwargs)
+
+    def serve(self, request, *args, **kwargs):
+        # One URL, two answers (the page, or the list for HTMX): no cache may hand one out for the other.
+        return varies_on_htmx(super().serve(request, *args, **kwargs))
 
 
 # --- Accreditations and awards ---------------------------------------------------------------

@@ -3,10 +3,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from vial.core.caching import private_page
+
 from .search import run_search
 
 
 @require_GET
+@private_page  # what someone searched for can say something about their health: no cache keeps it
 def search(request):
     """Search treatments first, then Q&A posts, in the patient's own words."""
     raw = request.GET.get("q", "")

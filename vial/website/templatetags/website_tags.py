@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.templatetags.wagtail_cache import WagtailPageCacheNode
 
+from vial.core.caching import is_htmx
 from vial.website import chrome
 from vial.website.models import Accreditation, LocationPage, lazy
 
@@ -86,8 +87,8 @@ def page_json_ld(context):
 class PageCacheNode(WagtailPageCacheNode):
     """Wagtail's page fragment cache, used only where the HTML is the same for every visitor.
 
-    Skipped for anything but a plain GET of a page without a query string (filters, pagination,
-    HTMX partials), for previews (Wagtail's own rule) and for pages that say they cannot be cached
+    Skipped for anything but a plain GET of a page without a query string or HTMX header (filters,
+    pagination, HTMX partials), for previews (Wagtail's own rule) and for pages that say they cannot be cached
     (forms). The key carries the page's `cache_key`, which includes the site's content version.
     """
 
@@ -102,6 +103,7 @@ class PageCacheNode(WagtailPageCacheNode):
             request is not None
             and request.method == "GET"
             and not request.GET
+            and not is_htmx(request)
             and getattr(page, "fragment_cacheable", False)
         )
         return super().render(context) if cacheable else self.nodelist.render(context)
