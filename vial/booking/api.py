@@ -443,7 +443,13 @@ def cancel_booking(request, token: str):
         raise NotFound(refusal.message) from None
     except services.CancellationRefused as refusal:
         return error(409, refusal.message, "not_cancellable")
-    return {"token": token, "status": appointment.status, "message": "Your appointment is cancelled."}
+    message = "Your appointment is cancelled."
+    for treatment in getattr(appointment, "also_cancelled", []):
+        message += (
+            f" Your '{treatment.service.name}' on {format_local(treatment.start)} is cancelled too: it needed this "
+            "consultation first."
+        )
+    return {"token": token, "status": appointment.status, "message": message}
 
 
 # --- Everything else under /api/v1/: JSON 404s and 405s -------------------------------------------

@@ -34,6 +34,7 @@ from .services import (
     get_by_token,
     long_date,
     move_appointment,
+    resting_on,
 )
 from .services import cancel_appointment as cancel_service
 from .state_machine import Status, label
@@ -163,7 +164,8 @@ def cancel(request: HttpRequest, signed: str) -> HttpResponse:
         return redirect("appointment:detail", signed=signed, permanent=False)
     if refusal := _refusal(appointment, now, "cancelled"):
         return _problem(request, CONFLICT, "This appointment cannot be cancelled online", refusal, appointment)
-    return _render(request, "cancel", _summary(appointment))
+    # A consultation takes the treatments booked on its strength with it: say so before the patient agrees.
+    return _render(request, "cancel", {**_summary(appointment), "also": resting_on(appointment, now)})
 
 
 # --- Moving ------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from .availability import RotaRow, rota_intervals
 from .diary_forms import (
     BlockForm,
     BookForm,
+    CancelForm,
     DiaryQueryForm,
     MoveForm,
     StatusForm,
@@ -55,9 +56,11 @@ from .services import (
     block_time,
     book_appointment,
     cancel_appointment,
+    mark_attendance,
+    resting_on,
 )
 from .services import move_appointment as move_service
-from .state_machine import TRANSITIONS, IllegalTransition, Status, set_status
+from .state_machine import TRANSITIONS, Status
 
 # --- Who may do what --------------------------------------------------------------------------
 
@@ -373,7 +376,7 @@ class BookView(DiaryMixin, TemplateView):
         try:
             appointment = book_appointment(
                 data["service"], data["practitioner"], data["location"], data["start"], form.patient,
-                now=now(), by=request.user, staff=True,
+                now=now(), by=request.user, staff=True, override_reason=data["override_reason"],
             )  # fmt: skip
         except SlotUnavailable as error:
             self.error(error.message, describe_slots(error.alternatives))
@@ -467,6 +470,9 @@ class AppointmentView(DiaryMixin, TemplateView):
             zone=local_start.tzname(),
             may_act=self.may(APPOINTMENTS),
             changeable=appointment.status in (Status.HELD, Status.CONFIRMED),
+            rests_others=resting_on(appointment, now())
+            if appointment.status in (Status.CONFIRMED, Status.ARRIVED)
+            else [],
             status_moves=[
                 (s.value, s.label) for s in (Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW) if s in allowed
             ],  # fmt: skip
@@ -499,7 +505,7 @@ class MoveView(AppointmentView):
         try:
             new = move_service(
                 appointment, form.cleaned_data["start"], practitioner=form.cleaned_data["practitioner"],
-                now=now(), by=request.user, enforce_window=False,
+                now=now(), by=request.user, enforce_window=False, override_reason=form.cleaned_data["override_reason"],
             )  # fmt: skip
         except SlotUnavailable as error:
             return self.refused(error.message, 409, describe_slots(error.alternatives), move_form=form)
@@ -516,11 +522,20 @@ class CancelView(AppointmentView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        form = CancelForm(request.POST)
+        if not form.is_valid():
+            self.form_errors(form)
+            return self.render(status=400)
         try:
-            cancel_appointment(self.appointment, now=now(), by=request.user, enforce_window=False)
+            cancelled = cancel_appointment(
+                self.appointment, now=now(), by=request.user, enforce_window=False,
+                override_reason=form.cleaned_data["override_reason"],
+            )  # fmt: skip
         except BookingError as error:
             return self.refused(error.message, 409)
-        return self.done(f"Cancelled the appointment at {format_local(self.appointment.start)}.")
+        return self.done(
+            f"Cancelled the appointment at {format_local(self.appointment.start)}." + also_cancelled(cancelled)
+        )
 
 
 class StatusView(AppointmentView):
@@ -533,7 +548,24 @@ class StatusView(AppointmentView):
             return self.render(status=400)
         status = Status(form.cleaned_data["status"])
         try:
-            set_status(self.appointment, status, by=request.user, note="From the diary")
-        except IllegalTransition as error:
-            return self.refused(str(error), 409)
-        return self.done(f"Marked {status.label.lower()}: {format_local(self.appointment.start)}.")
+            marked = mark_attendance(
+                self.appointment,
+                status,
+                now=now(),
+                by=request.user,
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except BookingError as error:
+            return self.refused(error.message, 409)
+        return self.done(
+            f"Marked {status.label.lower()}: {format_local(self.appointment.start)}." + also_cancelled(marked)
+        )
+
+
+def also_cancelled(appointment: Appointment) -> str:
+    """For the diary's message: the treatments that went with a cancelled or missed consultation."""
+    gone = getattr(appointment, "also_cancelled", [])
+    if not gone:
+        return ""
+    listed = "; ".join(f"{a.service} on {format_local(a.start)}" for a in gone)
+    return f" Also cancelled, as they needed this consultation first (the patient is told): {listed}."

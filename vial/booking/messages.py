@@ -28,6 +28,8 @@ from . import links
 from .models import Appointment, format_local, local
 
 PRODID = "-//Vial//Clinic diary//EN"
+#: The history note on a treatment cancelled with its consultation; its notice then says why.
+CANCELLED_WITH_CONSULTATION = "Cancelled because the consultation it needed was cancelled or missed"
 MOVE_CHAIN_LIMIT = 50  # moves followed back to find an appointment's calendar UID
 
 
@@ -150,6 +152,8 @@ def cancellation_email(appointment: Appointment, now: datetime | None = None) ->
     now = now or timezone.now()
     appointment = _load(appointment)
     context = _context(appointment, now)
+    last = appointment.status_changes.order_by("-at", "-pk").values_list("note", flat=True).first()
+    context["with_consultation"] = last == CANCELLED_WITH_CONSULTATION
     subject = f"Appointment cancelled: {context['when']} at {appointment.location.name}"
     return _email(appointment, "cancelled", subject, context, calendar_file(appointment, "CANCEL", now))
 

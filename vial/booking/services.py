@@ -26,6 +26,7 @@ from wagtail.log_actions import log
 from . import tasks
 from .availability import ServiceSpec, Slot
 from .diary_setup import load_setup
+from .messages import CANCELLED_WITH_CONSULTATION
 from .models import (
     Appointment,
     AppointmentStatusChange,
@@ -206,34 +207,50 @@ def check_retreatment_interval(service: Service, patient: Patient, start: dateti
             )
 
 
-#: Earlier visits that make a patient known to the prescriber for a treatment.
-SEEN_STATUSES = (Status.HELD, Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED)
+#: A consultation counts once it is booked for certain: a hold (or a booking still waiting for its
+#: e-mail address to be confirmed) is not, and a cancelled or missed one never was.
+ASSESSED_STATUSES = (Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED)
 ASSESSING_KINDS = (Service.Kind.CONSULTATION, Service.Kind.COMBINED)
+#: Live bookings of a treatment that rest on an earlier consultation.
+LIVE_STATUSES = (Status.HELD, Status.CONFIRMED)
+OVERRIDE_NOTE = "Consultation-first rule overridden by staff: "
 
 
-def check_consultation_first(service: Service, patient: Patient, start: datetime, now: datetime) -> None:
+def same_patient(email: str, date_of_birth: date | None) -> Q:
+    """Appointments of this patient, recognised by e-mail address and date of birth until the patients app."""
+    return Q(patient_email__iexact=email.strip(), patient_date_of_birth=date_of_birth)
+
+
+def needs_consultation_first(service: Service) -> bool:
+    treatment = service.treatment
+    return treatment is not None and treatment.prescription_only and service.kind == Service.Kind.TREATMENT
+
+
+def check_consultation_first(
+    service: Service, patient: Patient, start: datetime, now: datetime, ignore: tuple[int, ...] = ()
+) -> None:
     """A prescription-only treatment needs the prescriber's in-person assessment first.
 
-    A patient who has (or has booked before `start`) a consultation or combined visit for this
-    treatment, or who has had the treatment before, may book the treatment itself; anyone else is
-    offered the consultation, or the combined visit where the clinic offers one. Patients are
-    recognised by e-mail address and date of birth until the patients app brings a record.
+    The one rule for the web flow, the API and the diary. It holds when, before `start`, this
+    patient has a consultation or combined visit for this treatment with a prescriber that is
+    confirmed, arrived or completed (never a hold, a cancelled or a missed one) and ends before the
+    treatment begins, or has completed the treatment before. `ignore` leaves out appointments that
+    are being cancelled or moved. Anyone else is offered the consultation, or the combined visit.
     """
-    treatment = service.treatment
-    if treatment is None or not treatment.prescription_only or service.kind != Service.Kind.TREATMENT:
+    if not needs_consultation_first(service):
         return
-    seen = (
+    treatment = service.treatment
+    assessed = (
         Appointment.objects.filter(
-            patient_email__iexact=patient.email.strip(),
-            patient_date_of_birth=patient.date_of_birth,
+            same_patient(patient.email, patient.date_of_birth),
             service__treatment=treatment,
-            status__in=SEEN_STATUSES,
-            start__lt=start,
+            status__in=ASSESSED_STATUSES,
+            end__lte=start,
         )
-        .filter(Q(service__kind__in=ASSESSING_KINDS) | Q(status=Status.COMPLETED))
-        .exclude(status=Status.HELD, held_until__lte=now)
+        .filter(Q(service__kind__in=ASSESSING_KINDS, practitioner__is_prescriber=True) | Q(status=Status.COMPLETED))
+        .exclude(pk__in=ignore)
     )
-    if seen.exists():
+    if assessed.exists():
         return
     consultations = list(
         Service.objects.filter(treatment=treatment, kind__in=ASSESSING_KINDS, active=True).order_by("-kind", "name")
@@ -241,8 +258,51 @@ def check_consultation_first(service: Service, patient: Patient, start: datetime
     offer = " or ".join(f"'{c.name}'" for c in consultations) or "a consultation (please phone the clinic)"
     raise NeedsConsultation(
         f"'{treatment.title}' uses a prescription-only medicine, so a first visit starts with an in-person "
-        f"consultation with one of our prescribers. Please book {offer} first.",
+        f"consultation with one of our prescribers, booked and confirmed before the treatment. Please book "
+        f"{offer} first.",
         consultations=consultations,
+    )
+
+
+def resting_on(appointment: Appointment, now: datetime) -> list[Appointment]:
+    """The patient's live treatment bookings that lose their consultation if `appointment` goes.
+
+    Empty unless `appointment` is a consultation (or combined visit) for a prescription-only
+    treatment; each one returned fails `check_consultation_first` without it.
+    """
+    service = appointment.service
+    if service.kind not in ASSESSING_KINDS or service.treatment_id is None:
+        return []
+    later = (
+        Appointment.objects.filter(
+            same_patient(appointment.patient_email, appointment.patient_date_of_birth),
+            service__treatment_id=service.treatment_id,
+            service__kind=Service.Kind.TREATMENT,
+            status__in=LIVE_STATUSES,
+            start__gte=appointment.end,
+        )
+        .exclude(status=Status.HELD, held_until__lte=now)
+        .exclude(pk=appointment.pk)
+        .select_related("service__treatment", "practitioner", "location")
+        .order_by("start")
+    )
+    stranded = []
+    for treatment in later:
+        try:
+            check_consultation_first(
+                treatment.service, patient_of(treatment), treatment.start, now, ignore=(appointment.pk,)
+            )
+        except NeedsConsultation:
+            stranded.append(treatment)
+    return stranded
+
+
+def patient_of(appointment: Appointment) -> Patient:
+    return Patient(
+        name=appointment.patient_name,
+        email=appointment.patient_email,
+        date_of_birth=appointment.patient_date_of_birth,
+        phone=appointment.patient_phone,
     )
 
 
@@ -422,10 +482,12 @@ def book_appointment(
     by=None,
     note: str = "",
     staff: bool = False,
+    override_reason: str = "",
 ) -> Appointment:
     """Book `service` with `practitioner` at `location` starting at `start`, or hold it for 10 minutes.
 
-    `staff=True` (the diary) lifts the online minimum notice and horizon; every other rule stands.
+    `staff=True` (the diary) lifts the online minimum notice and horizon; every other rule stands,
+    except that staff may book a treatment before its consultation with a recorded `override_reason`.
 
     Validates the patient (age rule for prescription-only treatments, re-treatment interval), the
     practitioner, notice and horizon, then checks with the availability engine that the slot is free and inserts, in one
@@ -438,7 +500,12 @@ def book_appointment(
     start = start.astimezone(UTC)
     check_patient(service, patient, start, now)
     check_retreatment_interval(service, patient, start, now)
-    check_consultation_first(service, patient, start, now)
+    try:
+        check_consultation_first(service, patient, start, now)
+    except NeedsConsultation:
+        if not (staff and override_reason.strip()):
+            raise
+        note = (OVERRIDE_NOTE + override_reason.strip())[:200]
     check_practitioner(service, practitioner, location)
     check_booking_window(service, start, now, staff=staff)
     spec = staff_spec(service) if staff else service.spec
@@ -486,6 +553,8 @@ def confirm_appointment(appointment: Appointment, now: datetime | None = None, b
             "Here are the free times from then on (it may still be among them).",
             alternatives=next_free_slots(appointment.service, appointment.location, appointment.start, now),
         )
+    if needs_consultation_first(appointment.service):  # the consultation may have gone since the hold
+        check_consultation_first(appointment.service, patient_of(appointment), appointment.start, now)
     try:
         set_status(appointment, Status.CONFIRMED, by=by, note="Confirmed")
     except IllegalTransition as error:
@@ -530,12 +599,18 @@ def cancel_appointment(
     enforce_window: bool = True,
     note: str = "",
     notify: bool = True,
+    override_reason: str = "",
+    take_resting: bool = True,
 ) -> Appointment:
     """Cancel an appointment (or the one with this cancel token).
 
     Patients can cancel online until the service's cancellation window before the start; staff
     (`enforce_window=False`) can cancel any time. Holds can always be given up. A confirmed
     appointment's patient is e-mailed a short notice (unless `notify=False`, as when it is moved).
+
+    Cancelling a consultation also cancels, in the same transaction, the patient's later bookings of
+    the treatment that rested on it (see `resting_on`), each with its own notice saying why; staff may
+    keep them with a recorded `override_reason`. They are listed in `appointment.also_cancelled`.
     """
     now = now or timezone.now()
     if not isinstance(appointment, Appointment):
@@ -544,18 +619,63 @@ def cancel_appointment(
         appointment.refresh_from_db(fields=["status"])
     check_changeable(appointment, now, enforce_window, "cancelled")
     was_confirmed = appointment.status == Status.CONFIRMED
-    try:
-        set_status(appointment, Status.CANCELLED, by=by, note=note or ("Cancelled by staff" if by else "Cancelled"))
-    except IllegalTransition as error:  # it moved meanwhile (e.g. its hold lapsed and was released)
-        appointment.refresh_from_db(fields=["status"])
-        if appointment.status == Status.CANCELLED:
-            raise CancellationRefused("This appointment is already cancelled.") from error
-        raise CancellationRefused(
-            f"This appointment is {label(appointment.status)} and cannot be cancelled."
-        ) from error
+    if override_reason.strip() and by is not None:
+        note = f"{note or 'Cancelled by staff'}; later treatments kept: {override_reason.strip()}"[:200]
+    with transaction.atomic():
+        try:
+            set_status(appointment, Status.CANCELLED, by=by, note=note or ("Cancelled by staff" if by else "Cancelled"))
+        except IllegalTransition as error:  # it moved meanwhile (e.g. its hold lapsed and was released)
+            appointment.refresh_from_db(fields=["status"])
+            if appointment.status == Status.CANCELLED:
+                raise CancellationRefused("This appointment is already cancelled.") from error
+            raise CancellationRefused(
+                f"This appointment is {label(appointment.status)} and cannot be cancelled."
+            ) from error
+        keep = not take_resting or bool(override_reason.strip() and by is not None)
+        appointment.also_cancelled = [] if keep else cancel_resting_on(appointment, now, by)
     logger.info("Appointment %s cancelled", appointment.pk)
     if was_confirmed and notify:
         _after_commit_cancelled(appointment)
+    return appointment
+
+
+def cancel_resting_on(appointment: Appointment, now: datetime, by=None) -> list[Appointment]:
+    """Inside a transaction: cancel the treatment bookings that lose their consultation with `appointment`."""
+    stranded = resting_on(appointment, now)
+    for treatment in stranded:
+        was_confirmed = treatment.status == Status.CONFIRMED
+        set_status(treatment, Status.CANCELLED, by=by, note=CANCELLED_WITH_CONSULTATION)
+        logger.info("Appointment %s cancelled with its consultation %s", treatment.pk, appointment.pk)
+        if was_confirmed:
+            _after_commit_cancelled(treatment)
+    return stranded
+
+
+def mark_attendance(appointment: Appointment, status: str, now: datetime | None = None, by=None, override_reason=""):
+    """Staff mark an appointment arrived, completed or did not attend.
+
+    "Did not attend" only once the appointment has started; a missed consultation takes the
+    treatment bookings that rested on it with it (as a cancelled one does), unless staff keep them
+    with a recorded reason.
+    """
+    now = now or timezone.now()
+    if status == Status.NO_SHOW and appointment.start > now:
+        raise BookingError(
+            f"This appointment starts at {format_local(appointment.start)}: it can be marked 'did not attend' "
+            "only once it has started. To call it off beforehand, cancel it."
+        )
+    note = "From the diary"
+    keep = bool(override_reason.strip())
+    if keep:
+        note = f"{note}; later treatments kept: {override_reason.strip()}"[:200]
+    with transaction.atomic():
+        try:
+            set_status(appointment, status, by=by, note=note)
+        except IllegalTransition as error:
+            raise BookingError(str(error)) from error
+        appointment.also_cancelled = (
+            cancel_resting_on(appointment, now, by) if status == Status.NO_SHOW and not keep else []
+        )
     return appointment
 
 
@@ -566,6 +686,7 @@ def move_appointment(
     now: datetime | None = None,
     by=None,
     enforce_window: bool = True,
+    override_reason: str = "",
 ) -> Appointment:
     """Move an appointment (or the one with this cancel token) to `start`: rebook, then cancel the old one.
 
@@ -574,22 +695,21 @@ def move_appointment(
     own time; if the new time is refused, everything rolls back and the old appointment stands.
     Patients (`enforce_window=True`) can move only until the cancellation window; staff any time.
     Keeps the practitioner unless another is given; the patient's details come with it.
+
+    A consultation cannot move to after a treatment booking that rests on it (the patient is told to
+    move the treatment first); staff may do it anyway with a recorded `override_reason`. A treatment
+    cannot move to before its consultation (`book_appointment` checks the rule again).
     """
     now = now or timezone.now()
     if not isinstance(appointment, Appointment):
         appointment = get_by_token(appointment)
     old = appointment
     practitioner = practitioner or old.practitioner
-    patient = Patient(
-        name=old.patient_name,
-        email=old.patient_email,
-        date_of_birth=old.patient_date_of_birth,
-        phone=old.patient_phone,
-    )
+    patient = patient_of(old)
     old.refresh_from_db(fields=["status"])
     check_changeable(old, now, enforce_window, "moved")
     with transaction.atomic():
-        cancel_appointment(old, now=now, by=by, enforce_window=False, note="Moved", notify=False)
+        cancel_appointment(old, now=now, by=by, enforce_window=False, note="Moved", notify=False, take_resting=False)
         new = book_appointment(
             old.service,
             practitioner,
@@ -600,7 +720,15 @@ def move_appointment(
             by=by,
             note=f"Moved from #{old.pk}",
             staff=not enforce_window,
+            override_reason=override_reason,
         )
+        stranded = resting_on(old, now)
+        if stranded and not (by is not None and override_reason.strip()):
+            first = stranded[0]
+            raise BookingError(
+                f"Your '{first.service.name}' on {format_local(first.start)} needs this consultation to come "
+                "first. Please choose a time that ends before it, or move that treatment first."
+            )
         Appointment.objects.filter(pk=new.pk).update(moved_from=old)  # before commit, so its confirmation says so
         new.moved_from = old
     logger.info("Appointment %s moved to %s", old.pk, new.pk)
