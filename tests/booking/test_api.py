@@ -415,7 +415,7 @@ def test_json_clients_need_no_csrf_token(diary):
 
 def test_cancelling_by_token_and_replaying_it(client, diary, django_assert_max_num_queries):
     token = post(client, "/api/v1/bookings", booking_json(diary, at(DAY, 10))).json()["token"]
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = post(client, f"/api/v1/bookings/{token}/cancel")
     assert response.status_code == 200, response.content
     assert response.json() == {"token": token, "status": "cancelled", "message": "Your appointment is cancelled."}
