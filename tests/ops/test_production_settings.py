@@ -60,7 +60,10 @@ def test_the_placeholder_in_the_example_file_is_refused_at_start_up(tmp_path):
     assert result.returncode != 0 and "placeholder" in result.stderr
 
 
-@pytest.mark.parametrize("key", ["short-but-random-Zq8", secrets.token_urlsafe(36)[:49], "a" * 64])
+# Fixed ids: pytest-xdist workers must collect the same test names, and the second key is random.
+@pytest.mark.parametrize(
+    "key", ["short-but-random-Zq8", secrets.token_urlsafe(36)[:49], "a" * 64], ids=["short", "49-random", "repeated"]
+)
 def test_a_short_or_simple_key_is_refused_at_start_up(tmp_path, key):
     result = load_settings(tmp_path, key)
     assert result.returncode != 0
