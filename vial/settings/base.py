@@ -1,5 +1,6 @@
 """Settings shared by every profile. Values come from the environment (see env.py)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",  # staff sign-in throttling (vial.core.login_throttle)
 ]
 
 MIDDLEWARE = [
@@ -63,6 +65,13 @@ MIDDLEWARE = [
     "vial.website.middleware.CachedSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
+]
+
+# Axes first: a locked-out username and address is refused before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "vial.urls"
@@ -184,6 +193,20 @@ BOOKINGS_PER_EMAIL_PER_DAY = env_int("BOOKINGS_PER_EMAIL_PER_DAY", 6)
 BOOKING_HOLDS_PER_BROWSER = env_int("BOOKING_HOLDS_PER_BROWSER", 3)
 # The largest request body the JSON API reads (bytes); larger ones are answered 413 unread.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+
+# Staff sign-in (/admin/login/, django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused (even with the right password) for
+# LOGIN_COOLOFF_MINUTES, with a page saying so (vial.core.login_throttle). Keyed on the pair, so a
+# stranger guessing cannot lock a colleague out from elsewhere and the rest of the practice signs in
+# as usual. The address is vial.core.client's (X-Forwarded-For only from TRUSTED_PROXIES).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "vial.core.client.client_address"
+AXES_LOCKOUT_CALLABLE = "vial.core.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Keep no record of successful sign-ins (address, browser): only failures, until they expire.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Free times shown to patients are kept this long unless the diary changes first (booking.slot_cache); 0 = off.
 BOOKING_SLOTS_CACHE_SECONDS = env_int("BOOKING_SLOTS_CACHE_SECONDS", 30)

@@ -32,3 +32,6 @@ RATE_LIMIT_REDIS_URL = ""
 BOOKING_HOLDS_PER_ADDRESS_PER_HOUR = 10_000
 BOOKINGS_PER_EMAIL_PER_DAY = 10_000
 VIAL_DEMO_ALLOWED = True  # the demo loaders' own tests (vial.core.demo)
+# Sign-in throttling off by default: Django's test client.login() authenticates without a request,
+# which django-axes refuses. tests/core/test_login_throttle.py turns it on and drives /admin/login/.
+AXES_ENABLED = False
