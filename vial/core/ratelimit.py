@@ -120,7 +120,10 @@ def _hit_database(scope: str, hashed: str, window_seconds: int, now: datetime) -
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     as_stored = connection.ops.adapt_datetimefield_value
     closes = now + timedelta(seconds=window_seconds)
-    with connection.cursor() as cursor:
+    # In a transaction of its own: on SQLite that begins IMMEDIATE (the write lock first, waiting its
+    # turn), where a lone statement would start as a reader and could be refused "database is locked"
+    # at once when it needed to write. No savepoint when called inside another transaction.
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         cursor.execute(
             UPSERT.format(table=table),  # noqa: S608 - the table name is ours; every value is a parameter
             [scope, hashed, as_stored(closes), as_stored(now), as_stored(now), as_stored(closes)],
