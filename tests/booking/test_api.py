@@ -274,7 +274,8 @@ def test_booking_without_a_practitioner_tries_the_next_when_the_first_is_taken(c
 def test_a_taken_slot_answers_409_with_the_next_free_times(client, diary):
     assert post(client, "/api/v1/bookings", booking_json(diary, at(DAY, 10), practitioner=0)).status_code == 201
     for practitioner in (0, None):
-        response = post(client, "/api/v1/bookings", booking_json(diary, at(DAY, 10), practitioner=practitioner))
+        someone_else = booking_json(diary, at(DAY, 10), practitioner=practitioner, patient={"email": "sam@example.com"})
+        response = post(client, "/api/v1/bookings", someone_else)
         body = assert_error(response, 409, "slot_unavailable", "available")
         assert body["alternatives"]
         starts = [datetime.fromisoformat(slot["start"]) for slot in body["alternatives"]]

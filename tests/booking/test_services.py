@@ -30,6 +30,9 @@ from .conftest import ADULT, MONDAY, NOW, at, make_diary, seen_before
 TUESDAY = MONDAY + timedelta(days=1)
 
 
+SAM = replace(ADULT, name="Sam Other", email="sam@example.com")
+
+
 def book(diary, start, practitioner=0, patient=ADULT, **kwargs):
     kwargs.setdefault("now", NOW)
     return book_appointment(diary.service, diary.practitioners[practitioner], diary.location, start, patient, **kwargs)
@@ -60,7 +63,7 @@ def test_cancel_tokens_are_unique(diary):
 def test_a_taken_slot_is_refused_with_alternatives(diary):
     book(diary, at(TUESDAY, 10))
     with pytest.raises(SlotUnavailable) as refused:
-        book(diary, at(TUESDAY, 10))
+        book(diary, at(TUESDAY, 10), patient=SAM)
     assert "no longer available" in refused.value.message
     alternatives = refused.value.alternatives
     assert alternatives
@@ -79,9 +82,9 @@ def test_buffers_are_respected_between_bookings(diary):
 def test_one_room_means_one_patient_at_a_time(diary):
     book(diary, at(TUESDAY, 10), practitioner=0)
     with pytest.raises(SlotUnavailable):
-        book(diary, at(TUESDAY, 10), practitioner=1)
+        book(diary, at(TUESDAY, 10), practitioner=1, patient=SAM)
     Room.objects.create(location=diary.location, name="Room 2")
-    assert book(diary, at(TUESDAY, 10), practitioner=1).room.name == "Room 2"
+    assert book(diary, at(TUESDAY, 10), practitioner=1, patient=SAM).room.name == "Room 2"
 
 
 def test_time_off_blocks_booking(diary):
@@ -167,9 +170,9 @@ def test_a_hold_blocks_the_slot_for_ten_minutes_then_lapses(diary):
     hold = book(diary, at(TUESDAY, 10), hold=True)
     assert hold.status == Status.HELD and hold.held_until == NOW + timedelta(minutes=HOLD_MINUTES)
     with pytest.raises(SlotUnavailable):
-        book(diary, at(TUESDAY, 10), now=NOW + timedelta(minutes=9))
+        book(diary, at(TUESDAY, 10), now=NOW + timedelta(minutes=9), patient=SAM)
     later = NOW + timedelta(minutes=HOLD_MINUTES + 1)
-    taken = book(diary, at(TUESDAY, 10), now=later)
+    taken = book(diary, at(TUESDAY, 10), now=later, patient=SAM)
     hold.refresh_from_db()
     assert taken.status == Status.CONFIRMED
     assert hold.status == Status.CANCELLED

@@ -27,14 +27,14 @@ import warnings
 from datetime import date, datetime, timedelta
 from http import HTTPStatus
 
-from django.db import OperationalError
-from django.http import Http404, JsonResponse
+from django.db import OperationalError, transaction
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from ninja import NinjaAPI, Query, Status
+from ninja import Header, NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 
-from . import services, throttle
+from . import idempotency, services, throttle
 from .availability import Slot, wall_clock_to_utc
 from .diary_setup import current_setup
 from .models import Location, Practitioner, Service, format_local, local
@@ -346,13 +346,62 @@ def slot_taken(refusal: services.SlotUnavailable) -> Status:
     },
     summary="Book an appointment",
 )
-def create_booking(request, payload: BookingIn):
+def create_booking(
+    request,
+    payload: BookingIn,
+    response: HttpResponse,
+    idempotency_key: str | None = Header(
+        None,
+        alias=idempotency.HEADER,
+        min_length=1,
+        max_length=255,
+        pattern=idempotency.VALID_KEY.pattern,
+        description="Your own key for this booking (e.g. a UUID), sent again with every retry of it.",
+    ),
+):
     """Book (confirmed at once) `service` at `location` starting at `start`, for the patient given.
 
     Without `practitioner`, the first practitioner free at that time is booked (and the next one
     if someone else takes them first). A time that has gone answers 409 with the next free times.
+    A patient already booked at an overlapping time answers 409 `already_booked`.
+
+    Send an `Idempotency-Key` header (any 1-255 visible ASCII characters, e.g. a UUID) and retry
+    with the same key: the same body gets the first answer again (header `Idempotent-Replayed: true`),
+    never a second booking; a different body with that key answers 422 `idempotency_key_reused`.
     """
     now = timezone.now()
+    if idempotency_key is None:
+        return book(request, payload, now)
+    try:
+        key = idempotency.key_digest(idempotency_key)
+        body = idempotency.body_digest(payload.model_dump(mode="json"))
+        earlier = idempotency.earlier_answer(key, body)
+        if earlier is None:
+            with transaction.atomic():  # the key and the booking land together, or neither does
+                if idempotency.claim(key, body, now):
+                    answer = book(request, payload, now)
+                    if 200 <= answer.status_code < 300:
+                        idempotency.record(key, answer.status_code, answer.value)
+                    else:
+                        transaction.set_rollback(True)  # a refusal is not kept: a retry is decided afresh
+                    return answer
+            earlier = idempotency.earlier_answer(key, body)  # a twin request took the key and committed
+            if earlier is None:  # ...then failed and let it go: decide afresh
+                return book(request, payload, now)
+    except idempotency.BadKey:
+        return error(400, "The Idempotency-Key header must be 1 to 255 visible ASCII characters.", "bad_request")
+    except idempotency.KeyReused:
+        return error(
+            422,
+            "This Idempotency-Key was already used for a different booking. Use a new key for a new booking.",
+            "idempotency_key_reused",
+        )
+    response[idempotency.REPLAYED_HEADER] = "true"
+    return Status(*earlier)
+
+
+def book(request, payload: BookingIn, now) -> Status:
+    """The booking itself, for `create_booking`."""
     service = active_service(payload.service)
     location = active_location(payload.location)
     practitioner = None
@@ -401,6 +450,8 @@ def create_booking(request, payload: BookingIn):
         )
     except services.NotEligible as refusal:
         return error(422, refusal.message, "not_eligible")
+    except services.AlreadyBooked as refusal:
+        return error(409, refusal.message, "already_booked", alternatives=[])
     except services.BookingError as refusal:
         return error(400, refusal.message, "bad_request")
     practitioner = appointment.practitioner

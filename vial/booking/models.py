@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -27,6 +28,7 @@ from .constraints import PostgresExclusionConstraint, TsTzRange
 from .state_machine import BLOCKING_STATUSES, Status, is_blocking
 
 CLINIC_TIME_ZONE = "Europe/London"
+PATIENT_CONSTRAINT = "booking_no_patient_overlap"
 LONDON = ZoneInfo(CLINIC_TIME_ZONE)
 
 
@@ -388,6 +390,12 @@ class Appointment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
     held_until = models.DateTimeField(null=True, blank=True, help_text="A hold lapses at this time.")
     cancel_token = models.CharField(max_length=64, unique=True, default=new_cancel_token, editable=False)
+    held_by = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A digest of the browser session that held it online: a double-click finds its own hold.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     moved_from = models.OneToOneField(
         "self",
@@ -445,6 +453,18 @@ class Appointment(models.Model):
                 condition=Q(status__in=BLOCKING_STATUSES, room__isnull=False),
                 violation_error_message="The room is already in use at this time.",
             ),
+            # PostgreSQL: one patient (e-mail address and date of birth, until the patients app) is never
+            # booked into two live appointments at once, whatever retried or doubled request asks.
+            PostgresExclusionConstraint(
+                name=PATIENT_CONSTRAINT,
+                expressions=[
+                    (Lower("patient_email"), RangeOperators.EQUAL),
+                    ("patient_date_of_birth", RangeOperators.EQUAL),
+                    (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=BLOCKING_STATUSES),
+                violation_error_message="The patient already has an appointment at this time.",
+            ),
         ]
 
     def __str__(self):
@@ -498,3 +518,22 @@ class AppointmentStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class IdempotentRequest(models.Model):
+    """A booking request sent with an `Idempotency-Key` header, and the answer it got.
+
+    A client that retries (a flaky network, a double tap) sends the same key: the same body gets the
+    same answer again instead of a second booking, a different body gets 422. Only successful answers
+    are kept (a refusal rolls back with its booking, so a retry is decided afresh). The key is stored
+    as a digest; rows older than a day are removed by `send_due_reminders`' housekeeping.
+    """
+
+    key_digest = models.CharField(max_length=64, unique=True)
+    body_digest = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"Idempotent request {self.pk}"

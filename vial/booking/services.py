@@ -28,6 +28,7 @@ from .availability import ServiceSpec, Slot
 from .diary_setup import load_setup
 from .messages import CANCELLED_WITH_CONSULTATION
 from .models import (
+    PATIENT_CONSTRAINT,
     Appointment,
     AppointmentStatusChange,
     Location,
@@ -38,7 +39,7 @@ from .models import (
     local,
 )
 from .queries import blocking_q, find_slots
-from .state_machine import IllegalTransition, Status, label, set_status
+from .state_machine import BLOCKING_STATUSES, IllegalTransition, Status, label, set_status
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,10 @@ class NeedsConsultation(NotEligible):
     def __init__(self, message: str, consultations: list[Service]):
         super().__init__(message)
         self.consultations = consultations
+
+
+class AlreadyBooked(BookingError):
+    """The patient already has a live appointment at that time (a retried or doubled request, say)."""
 
 
 class CancellationRefused(BookingError):
@@ -406,6 +411,33 @@ def release_expired_holds(now: datetime | None = None, *conditions: Q, **filters
     return released
 
 
+ALREADY_BOOKED = "You already have an appointment at that time, so we have not booked a second one."
+
+
+def check_patient_free(patient: Patient, start: datetime, end: datetime, now: datetime) -> None:
+    """Inside the booking transaction: the patient has no other live appointment overlapping start-end.
+
+    A retried or double-clicked request meets the first one here (SQLite: the write lock serialises
+    the check; PostgreSQL: the `booking_no_patient_overlap` constraint backs it up).
+    """
+    other = (
+        Appointment.objects.filter(
+            same_patient(patient.email, patient.date_of_birth),
+            status__in=BLOCKING_STATUSES,
+            start__lt=end,
+            end__gt=start,
+        )
+        .exclude(status=Status.HELD, held_until__lte=now)
+        .select_related("service")
+        .first()
+    )
+    if other is not None:
+        raise AlreadyBooked(
+            f"You already have '{other.service.name}' booked at {format_local(other.start)}, which overlaps this "
+            "time, so we have not booked a second appointment. Please check your e-mail for the first one."
+        )
+
+
 def lock_practitioner(practitioner: Practitioner) -> None:
     """Inside a transaction: take the practitioner's row lock (PostgreSQL), so bookings and blocks of time
     for one person run one at a time. The exclusion constraints already stop two appointments
@@ -415,13 +447,17 @@ def lock_practitioner(practitioner: Practitioner) -> None:
     list(Practitioner.objects.select_for_update().filter(pk=practitioner.pk).values_list("pk", flat=True))
 
 
-def _book_once(service, spec, practitioner, location, start, patient, hold, now, by, note) -> Appointment:
+def _book_once(service, spec, practitioner, location, start, patient, hold, now, by, note, held_by) -> Appointment:
     blocked = spec.blocked(start)
     with transaction.atomic():  # on SQLite this takes the write lock (BEGIN IMMEDIATE)
         lock_practitioner(practitioner)
         overlapping = Q(blocked_start__lt=blocked.end, blocked_end__gt=blocked.start)
         in_the_way = Q(practitioner=practitioner) | Q(room__location=location)
-        release_expired_holds(now, overlapping & in_the_way)
+        patients_own = same_patient(patient.email, patient.date_of_birth) & Q(
+            start__lt=start + spec.duration, end__gt=start
+        )
+        release_expired_holds(now, (overlapping & in_the_way) | patients_own)
+        check_patient_free(patient, start, start + spec.duration, now)
         slots = find_slots(
             service,
             start,
@@ -454,12 +490,15 @@ def _book_once(service, spec, practitioner, location, start, patient, hold, now,
                     blocked_end=blocked.end,
                     status=status,
                     held_until=now + timedelta(minutes=HOLD_MINUTES) if hold else None,
+                    held_by=held_by if hold else "",
                 )
         except IntegrityError as error:
             if _sqlstate(error) == EXCLUSION_VIOLATION:
+                constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
+                if constraint == PATIENT_CONSTRAINT:  # the same patient's twin request won the race
+                    raise AlreadyBooked(ALREADY_BOOKED) from error
                 # Bookings for two practitioners run side by side and may pick the same free room.
-                room_clash = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") == ROOM_CONSTRAINT
-                raise (_RoomTaken if room_clash else _Conflict) from error
+                raise (_RoomTaken if constraint == ROOM_CONSTRAINT else _Conflict) from error
             raise
         AppointmentStatusChange.objects.create(
             appointment=appointment,
@@ -483,8 +522,12 @@ def book_appointment(
     note: str = "",
     staff: bool = False,
     override_reason: str = "",
+    held_by: str = "",
 ) -> Appointment:
     """Book `service` with `practitioner` at `location` starting at `start`, or hold it for 10 minutes.
+
+    `held_by` marks a hold with the browser that made it (a digest of its session), so that a second
+    click of the same button can find the hold the first click made.
 
     `staff=True` (the diary) lifts the online minimum notice and horizon; every other rule stands,
     except that staff may book a treatment before its consultation with a recorded `override_reason`.
@@ -513,7 +556,9 @@ def book_appointment(
     room_retries = ATTEMPTS - 1  # a lost room leaves the outer transaction usable (savepoint): retry anyway
     while True:
         try:
-            appointment = _book_once(service, spec, practitioner, location, start, patient, hold, now, by, note)
+            appointment = _book_once(
+                service, spec, practitioner, location, start, patient, hold, now, by, note, held_by
+            )
         except _Conflict as conflict:
             if isinstance(conflict, _RoomTaken) and room_retries > 0:
                 room_retries -= 1

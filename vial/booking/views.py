@@ -10,6 +10,7 @@ confirmation pages answer 404 to any other browser. Every page is `never_cache`:
 minute, and the later pages show personal details.
 """
 
+import hashlib
 import re
 from contextlib import suppress
 from datetime import date, datetime, timedelta
@@ -35,6 +36,7 @@ from .models import Appointment, Location, Practitioner, Service, local
 from .queries import find_slots
 from .services import (
     HOLD_MINUTES,
+    AlreadyBooked,
     BookingError,
     CancellationRefused,
     NeedsConsultation,
@@ -147,9 +149,9 @@ def times_url(service: Service, location: Location | int, **params) -> str:
     return f"{reverse('booking:times', args=[service.pk])}?{urlencode(query)}"
 
 
-def remember_hold(request, appointment: Appointment) -> None:
-    holds = [pk for pk in request.session.get(HOLDS_KEY, []) if isinstance(pk, int)]
-    request.session[HOLDS_KEY] = [*holds, appointment.pk][-HOLDS_KEPT:]
+def remember_hold(request, hold_pk: int) -> None:
+    holds = [pk for pk in request.session.get(HOLDS_KEY, []) if isinstance(pk, int) and pk != hold_pk]
+    request.session[HOLDS_KEY] = [*holds, hold_pk][-HOLDS_KEPT:]
 
 
 def own_appointment(request, pk: int) -> Appointment:
@@ -166,14 +168,26 @@ def own_appointment(request, pk: int) -> Appointment:
     return appointment
 
 
+def browser_digest(request) -> str:
+    """A digest of this browser's session key ('' before it has one), kept on its holds."""
+    key = request.session.session_key
+    return hashlib.sha256(f"booking-browser:{key}".encode()).hexdigest() if key else ""
+
+
 def own_hold_of(request, service: Service, start: datetime, practitioner_id: int, now: datetime) -> int | None:
-    """The id of this browser's live hold on that time, if it has one."""
+    """The id of this browser's live hold on that time, if it has one.
+
+    Found by the holds listed in the session, or by the browser's digest on the hold: a second click
+    that raced the first one has a session that does not list the hold yet.
+    """
     holds = [pk for pk in request.session.get(HOLDS_KEY, []) if isinstance(pk, int)]
-    if not holds:
+    digest = browser_digest(request)
+    if not holds and not digest:
         return None
+    mine = Q(pk__in=holds) | Q(held_by=digest) if digest else Q(pk__in=holds)
     return (
         Appointment.objects.filter(
-            pk__in=holds,
+            mine,
             service=service,
             start=start,
             practitioner_id=practitioner_id,
@@ -388,6 +402,7 @@ def details(request, service_id: int):
             )
         form = DetailsForm(initial=last_details(request))
         context["practitioner"] = practitioner_names([practitioner_id]).get(practitioner_id, "")
+        request.session.setdefault(HOLDS_KEY, [])  # a session before the POST: a double-click shares it
         return render_details(request, context, form)
 
     form = DetailsForm(request.POST)
@@ -400,6 +415,8 @@ def details(request, service_id: int):
         return render_details(
             request, context, form, problem="Sorry, that time is not available.", alternatives=alternatives
         )
+    if mine := own_hold_of(request, service, start, practitioner_id, now):  # "Hold this time" clicked again
+        return keep_own_hold(request, mine)
     try:
         throttle.check_booking_allowed(request, form.cleaned_data["email"])
     except throttle.Throttled as refused:
@@ -409,10 +426,14 @@ def details(request, service_id: int):
         return response
     try:
         appointment = services.book_appointment(
-            service, practitioner, location, start, form.patient(), hold=True, now=now
+            service, practitioner, location, start, form.patient(), hold=True, now=now, held_by=browser_digest(request)
         )
-    except SlotUnavailable as refused:
-        return render_details(request, context, form, problem=refused.message, alternatives=refused.alternatives)
+    except (SlotUnavailable, AlreadyBooked) as refused:
+        if mine := own_hold_of(request, service, start, practitioner_id, now):  # lost only to its own first click
+            return keep_own_hold(request, mine)
+        return render_details(
+            request, context, form, problem=refused.message, alternatives=getattr(refused, "alternatives", ())
+        )
     except NeedsConsultation as refused:
         consultations = [
             {"service": c, "url": f"{reverse('booking:location', args=[c.pk])}?{urlencode({'location': location.pk})}"}
@@ -429,9 +450,15 @@ def details(request, service_id: int):
         return render_details(request, context, form, problem=refused.message, refused=True)
     except BookingError as refused:
         return render_details(request, context, form, problem=refused.message)
-    remember_hold(request, appointment)
+    remember_hold(request, appointment.pk)
     throttle.release_oldest_holds(request.session[HOLDS_KEY], settings.BOOKING_HOLDS_PER_BROWSER, now)
     return redirect("booking:check", pk=appointment.pk)
+
+
+def keep_own_hold(request, pk: int):
+    """The browser already holds this time: on to its check page, as if the first click had answered."""
+    remember_hold(request, pk)
+    return redirect("booking:check", pk=pk)
 
 
 def render_details(request, context, form, problem="", alternatives=(), **extra):

@@ -2,6 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from django.utils import timezone
+
+from vial.booking import idempotency
 from vial.booking.tasks import send_due
 
 
@@ -9,11 +12,14 @@ class Command(BaseCommand):
     help = (
         "E-mail every confirmed appointment starting within the next 24 hours that has not had a reminder, and "
         "any confirmation that never went out. Each message goes out at most once, so it is safe to run every few "
-        "minutes and from several machines."
+        "minutes and from several machines. Also forgets booking API idempotency keys older than a day."
     )
 
     def handle(self, *args, **options):
         counts = send_due()
+        forgotten = idempotency.prune(timezone.now())
+        if forgotten:
+            self.stdout.write(f"Forgot {forgotten} idempotency keys older than a day.")
         self.stdout.write(
             f"Sent {counts['reminders']} reminders and {counts['confirmations']} confirmations; "
             f"{counts['failed']} failed (they will be tried again next time)."
