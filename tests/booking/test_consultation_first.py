@@ -18,7 +18,7 @@ from tests.factories import make_treatment
 from vial.booking import links
 from vial.booking.forms import slot_key
 from vial.booking.models import Appointment, Service, local
-from vial.booking.services import NeedsConsultation, book_appointment
+from vial.booking.services import NeedsConsultation, Patient, book_appointment
 from vial.booking.state_machine import Status
 
 from .conftest import ADULT, at, make_diary
@@ -39,7 +39,9 @@ TREATMENT_DAY = working_day(9)
 @pytest.fixture
 def toxin(clinic):
     """A prescription-only treatment with its prescriber's consultation and the treatment visit."""
-    treatment = make_treatment(clinic["treatments"], n=7, title="Frown lines", prescription_only=True, licence="licensed")
+    treatment = make_treatment(
+        clinic["treatments"], n=7, title="Frown lines", prescription_only=True, licence="licensed"
+    )
     diary = make_diary(treatment=treatment, name="Frown lines: consultation", needs_prescriber=True, price=60)
     treatment_visit = Service.objects.create(
         name="Frown lines: treatment", kind=Service.Kind.TREATMENT, treatment=treatment, duration_minutes=30, price=180
@@ -268,12 +270,8 @@ def test_cancelling_the_consultation_in_the_diary_cancels_the_treatment_unless_k
     assert live_treatments(toxin) == []
 
     # A second patient: staff keep the treatment, and say why.
-    other = {"email": "bea@example.com", "date_of_birth": "1985-01-09"}
-    second = confirmed_consultation(toxin, at(CONSULTATION_DAY, 14))
-    Appointment.objects.filter(pk=second.pk).update(patient_email=other["email"], patient_date_of_birth=date(1985, 1, 9))
-    from vial.booking.services import Patient
-
-    bea = Patient(name="Bea Other", email=other["email"], date_of_birth=date(1985, 1, 9))
+    bea = Patient(name="Bea Other", email="bea@example.com", date_of_birth=date(1985, 1, 9))
+    second = book_appointment(toxin.service, toxin.practitioners[0], toxin.location, at(CONSULTATION_DAY, 14), bea)
     book_appointment(toxin.others["treatment"], toxin.practitioners[1], toxin.location, at(TREATMENT_DAY, 11), bea)
     reason = "Seen by the prescriber at the Exeter clinic last week"
     reception.post(reverse("booking_diary_cancel", args=[second.pk]), {"override_reason": reason})

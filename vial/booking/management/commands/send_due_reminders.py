@@ -1,7 +1,6 @@
 """`manage.py send_due_reminders`: send the reminders (and missed confirmations) that are due. Run it from cron."""
 
 from django.core.management.base import BaseCommand, CommandError
-
 from django.utils import timezone
 
 from vial.booking import idempotency
