@@ -88,7 +88,7 @@ def test_a_test_tool_in_the_production_lock_fails(repo):
     prod = repo / "requirements.lock"
     append(prod, "pytest==9.2.0 \\\n    --hash=sha256:" + "0" * 64)
 
-    assert locks.problems(repo) == ["requirements.lock holds pytest, a development package"]
+    assert locks.problems(repo) == ["requirements.lock holds pytest, a test tool"]
 
 
 def test_a_pin_without_a_hash_fails(repo):
