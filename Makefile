@@ -25,12 +25,13 @@ install: $(VENV)/.installed ## Create .venv and install the development lock (re
 
 demo: install ## Build everything, load the demo clinic (SQLite) and serve it on http://127.0.0.1:$(PORT)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	PORT=$(PORT) $(PY) manage.py load_demo
 	$(PY) manage.py load_booking_demo
-	@echo "Starting the background worker (search index, e-mails) and the web server..."
+	@echo "Starting the background worker (search index, e-mails) and gunicorn (2 workers, static files by whitenoise)."
+	@echo "E-mails (booking confirmations with their cancel and move links) are printed in THIS terminal by the worker."
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(PY) manage.py db_worker >/dev/null 2>&1 & worker=$$!; \
-	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	  PORT=$(PORT) $(PY) manage.py db_worker & worker=$$!; \
+	  PORT=$(PORT) $(VENV)/bin/gunicorn vial.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 # Debian packages the tests drive for real: Chromium (browser tests), nginx with the purge module (front cache).
 SYSTEM_PACKAGES := chromium nginx-light libnginx-mod-http-cache-purge

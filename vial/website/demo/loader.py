@@ -44,6 +44,15 @@ ADMIN_PASSWORD = "vial-demo-admin"  # noqa: S105 - a published demo-only passwor
 COLLECTION_NAME = "Demo artwork"
 
 
+DEMO_HOST = "127.0.0.1"  # where `make demo` serves
+
+
+def demo_port() -> int:
+    """The port `make demo` serves on (`PORT`, 8000 unless set)."""
+    value = os.environ.get("PORT", "")
+    return int(value) if value.isdigit() else 8000
+
+
 def as_lines(items: list[str]) -> str:
     return "\n".join(items)
 
@@ -150,11 +159,10 @@ class DemoLoader:
         finally:
             wagtail_log.setLevel(level)
         call_command("update_index", stdout=io.StringIO())
-        port = os.environ.get("PORT", "8000")
         out("Demo clinic loaded:")
         for line in self.tally.lines():
             out(line)
-        out(f"Admin: http://127.0.0.1:{port}/admin/  user: {ADMIN_USERNAME}  password: {ADMIN_PASSWORD}")
+        out(f"Admin: http://{DEMO_HOST}:{demo_port()}/admin/  user: {ADMIN_USERNAME}  password: {ADMIN_PASSWORD}")
 
     def load(self):
         with transaction.atomic():
@@ -188,11 +196,15 @@ class DemoLoader:
         return home
 
     def site(self, home: HomePage) -> Site:
-        site, created = Site.objects.update_or_create(
-            hostname="localhost",
-            port=80,
-            defaults={"root_page": home, "is_default_site": True, "site_name": clinic.SETTINGS["name"]},
-        )
+        """The default Site at the address `make demo` serves (127.0.0.1:$PORT): canonical links, og:url
+        and the sitemap are built from it."""
+        address = {"hostname": DEMO_HOST, "port": demo_port()}
+        site = Site.objects.filter(is_default_site=True).first() or Site.objects.filter(**address).first()
+        created = site is None
+        site = site or Site(**address)
+        site.hostname, site.port = DEMO_HOST, demo_port()
+        site.root_page, site.is_default_site, site.site_name = home, True, clinic.SETTINGS["name"]
+        site.save()
         Site.objects.exclude(pk=site.pk).filter(is_default_site=True).update(is_default_site=False)
         self.tally.record("Site", created)
         return site
