@@ -256,7 +256,12 @@ def test_a_confirmation_lost_on_the_way_is_sent_by_the_sweep(week_diary, clock, 
             week_diary.service, week_diary.practitioners[0], week_diary.location, at(date(2026, 3, 10), 11), ADULT
         )
     assert tasks.send_due(clock.now)["confirmations"] == 0  # its own task may still be on its way
-    assert tasks.send_due(clock.advance(minutes=15)) == {"confirmations": 1, "reminders": 0, "failed": 0}
+    assert tasks.send_due(clock.advance(minutes=15)) == {
+        "confirmations": 1,
+        "reminders": 0,
+        "address checks": 0,
+        "failed": 0,
+    }
     assert mail.outbox[0].subject.startswith("Appointment confirmed")
     assert tasks.send_confirmation.call(appointment.pk) is False
     assert len(mail.outbox) == 1
@@ -273,7 +278,7 @@ def test_the_reminder_goes_24_hours_before_and_only_once(week_diary, clock, on_c
     assert tasks.send_due(start - timedelta(hours=24, minutes=5))["reminders"] == 0
     assert tasks.send_reminder.call(appointment.pk) is False  # too early: not due
     clock.now = start - timedelta(hours=23, minutes=50)
-    assert tasks.send_due(clock.now) == {"confirmations": 0, "reminders": 1, "failed": 0}
+    assert tasks.send_due(clock.now) == {"confirmations": 0, "reminders": 1, "address checks": 0, "failed": 0}
     (message,) = mail.outbox
     assert message.subject == "Reminder: your appointment on Tue 10 Mar 2026, 11:00 GMT at Test clinic"
     assert "When:  Tue 10 Mar 2026, 11:00 GMT" in message.body
@@ -341,7 +346,12 @@ def test_a_moved_appointment_is_reminded_at_its_new_time_only(week_diary, clock,
 def test_a_booking_made_within_24_hours_gets_its_confirmation_as_the_reminder(week_diary, clock, on_commit):
     clock.now = at(date(2026, 3, 10), 8)
     appointment = book(week_diary, at(date(2026, 3, 10), 15), clock, on_commit)
-    assert tasks.send_due(clock.advance(minutes=30)) == {"confirmations": 0, "reminders": 0, "failed": 0}
+    assert tasks.send_due(clock.advance(minutes=30)) == {
+        "confirmations": 0,
+        "reminders": 0,
+        "address checks": 0,
+        "failed": 0,
+    }
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Appointment confirmed"]
     appointment.refresh_from_db()
     assert appointment.reminder_sent_at is not None
@@ -359,7 +369,7 @@ def test_a_failed_send_is_tried_again_and_logs_no_address(week_diary, clock, on_
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
     with caplog.at_level(logging.INFO, logger="vial.booking"):
-        assert tasks.send_due(clock.now) == {"confirmations": 0, "reminders": 0, "failed": 1}
+        assert tasks.send_due(clock.now) == {"confirmations": 0, "reminders": 0, "address checks": 0, "failed": 1}
         with pytest.raises(tasks.MessageNotSent) as error:
             tasks.send_once(appointment.pk, "reminder")
     assert ADULT.email not in str(error.value)

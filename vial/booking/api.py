@@ -47,11 +47,13 @@ from .schemas import (
     BookingOut,
     CancelOut,
     ErrorOut,
+    PendingBookingOut,
     ServiceOut,
     SlotTakenOut,
     UnprocessableOut,
 )
 from .slot_cache import free_times
+from .state_machine import Status as AppointmentStatus
 
 logger = logging.getLogger(__name__)
 
@@ -335,6 +337,7 @@ def slot_taken(refusal: services.SlotUnavailable) -> Status:
     "/bookings",
     response={
         201: BookingOut,
+        202: PendingBookingOut,
         400: ErrorOut,
         404: ErrorOut,
         409: SlotTakenOut,
@@ -371,12 +374,14 @@ def create_booking(
     """
     now = timezone.now()
     if idempotency_key is None:
+        throttle.check_booking_allowed(request, payload.patient.email)  # 429 past the address or e-mail limit
         return book(request, payload, now)
     try:
         key = idempotency.key_digest(idempotency_key)
         body = idempotency.body_digest(payload.model_dump(mode="json"))
         earlier = idempotency.earlier_answer(key, body)
         if earlier is None:
+            throttle.check_booking_allowed(request, payload.patient.email)  # counted even if the booking fails
             with transaction.atomic():  # the key and the booking land together, or neither does
                 if idempotency.claim(key, body, now):
                     answer = book(request, payload, now)
@@ -416,7 +421,6 @@ def book(request, payload: BookingIn, now) -> Status:
         date_of_birth=payload.patient.date_of_birth,
         phone=payload.patient.phone,
     )
-    throttle.check_booking_allowed(request, patient.email)  # 429 past the per-address or per-e-mail limit
     try:
         # Notice and horizon first: they also keep absurd dates away from the services' date arithmetic.
         services.check_booking_window(service, start, now)
@@ -432,9 +436,12 @@ def book(request, payload: BookingIn, now) -> Status:
                     f"Sorry, {format_local(start)} is not available at {location}. Here are the next free times.",
                     alternatives=services.next_free_slots(service, location, start, now),
                 )
+        check_address = services.needs_address_check(patient.email)
         for candidate in candidates:
             try:
-                appointment = services.book_appointment(service, candidate, location, start, patient, now=now)
+                appointment = services.book_appointment(
+                    service, candidate, location, start, patient, now=now, hold=check_address
+                )
             except services.SlotUnavailable:
                 if candidate is candidates[-1]:
                     raise
@@ -454,20 +461,24 @@ def book(request, payload: BookingIn, now) -> Status:
         return error(409, refusal.message, "already_booked", alternatives=[])
     except services.BookingError as refusal:
         return error(400, refusal.message, "bad_request")
-    practitioner = appointment.practitioner
-    return Status(
-        201,
-        {
-            "token": appointment.cancel_token,
-            "status": appointment.status,
-            "start": appointment.start,
-            "end": appointment.end,
-            "service": named(service),
-            "location": named(location),
-            "practitioner": named(practitioner, "display_name"),
-            "cancel_until": appointment.start - timedelta(hours=service.cancellation_window_hours),
-        },
+    booked = {
+        "token": appointment.cancel_token,
+        "status": appointment.status,
+        "start": appointment.start,
+        "end": appointment.end,
+        "service": named(service),
+        "location": named(location),
+        "practitioner": named(appointment.practitioner, "display_name"),
+        "cancel_until": appointment.start - timedelta(hours=service.cancellation_window_hours),
+    }
+    if appointment.status != AppointmentStatus.HELD:
+        return Status(201, booked)
+    services.confirm_online(appointment, now=now)  # a new address: e-mail the link that confirms it
+    message = (
+        f"We have e-mailed a link to {patient.email.strip()}. The booking is confirmed when it is opened before "
+        f"{format_local(appointment.held_until)}; until then the time is held, and after that it is released."
     )
+    return Status(202, {**booked, "confirm_by": appointment.held_until, "message": message})
 
 
 @api.post(

@@ -1,4 +1,4 @@
-"""A patient's own appointment, reached from the signed links in their e-mails: cancel or move it."""
+"""A patient's own appointment, reached from the signed links in their e-mails: confirm, cancel or move it."""
 
 from django.urls import path
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:signed>/", views.detail, name="detail"),
     path("<str:signed>/cancel/", views.cancel, name="cancel"),
     path("<str:signed>/move/", views.move, name="move"),
+    path("<str:signed>/confirm/", views.confirm, name="confirm"),
 ]

@@ -17,6 +17,7 @@ from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,6 +32,7 @@ from .services import (
     CancellationRefused,
     SlotUnavailable,
     check_changeable,
+    confirm_appointment,
     get_by_token,
     long_date,
     move_appointment,
@@ -137,6 +139,7 @@ def detail(request: HttpRequest, signed: str) -> HttpResponse:
             "refusal": "" if appointment.status == Status.CANCELLED else _refusal(appointment, now, "changed"),
             "deadline": format_local(deadline),
             "just_moved": request.GET.get("moved") == "1",
+            "just_confirmed": request.GET.get("confirmed") == "1",
         }
     )
     return _render(request, "detail", context)
@@ -166,6 +169,37 @@ def cancel(request: HttpRequest, signed: str) -> HttpResponse:
         return _problem(request, CONFLICT, "This appointment cannot be cancelled online", refusal, appointment)
     # A consultation takes the treatments booked on its strength with it: say so before the patient agrees.
     return _render(request, "cancel", {**_summary(appointment), "also": resting_on(appointment, now)})
+
+
+# --- Confirming a new e-mail address -------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, signed: str) -> HttpResponse:
+    """The link e-mailed to a new address. GET asks (mail scanners open links too); POST confirms."""
+    appointment = _load(request, signed)
+    if isinstance(appointment, HttpResponse):
+        return appointment
+    if appointment.status in (Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED):
+        return redirect("appointment:detail", signed=signed, permanent=False)
+    now = timezone.now()
+    if appointment.status != Status.HELD or not appointment.is_blocking(now):
+        return _problem(
+            request,
+            CONFLICT,
+            "This booking was not confirmed in time",
+            f"We held this time until {format_local(appointment.held_until)} and then released it. "
+            "You are welcome to book again: choose a new time online, or phone the clinic.",
+            appointment,
+        )
+    if request.method == "POST":
+        try:
+            confirm_appointment(appointment, now=now)
+        except BookingError as error:  # lapsed meanwhile, or the consultation it needed has gone
+            return _problem(request, CONFLICT, "We could not confirm this booking", error.message, appointment)
+        return redirect(reverse("appointment:detail", args=[signed]) + "?confirmed=1")
+    return _render(request, "confirm", {**_summary(appointment), "confirm_by": format_local(appointment.held_until)})
 
 
 # --- Moving ------------------------------------------------------------------------------------

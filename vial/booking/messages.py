@@ -138,6 +138,19 @@ def confirmation_email(appointment: Appointment, now: datetime | None = None) ->
     return _email(appointment, "confirmation", subject, context, calendar_file(appointment, "REQUEST", now))
 
 
+def address_check_email(appointment: Appointment, now: datetime | None = None) -> EmailMultiAlternatives:
+    """'Please confirm your booking': the link that proves the address is the patient's, and the deadline."""
+    now = now or timezone.now()
+    appointment = _load(appointment)
+    context = {
+        **_context(appointment, now),
+        "confirm_url": links.appointment_url(appointment, "confirm"),
+        "confirm_by": format_local(appointment.held_until),
+    }
+    subject = f"Please confirm your appointment on {context['when']}"
+    return _email(appointment, "address_check", subject, context)
+
+
 def reminder_email(appointment: Appointment, now: datetime | None = None) -> EmailMultiAlternatives:
     """'See you tomorrow': the time, the place and the links (if changes are still allowed online)."""
     now = now or timezone.now()

@@ -413,6 +413,18 @@ class Appointment(models.Model):
         null=True, blank=True, editable=False, help_text="Also set when the confirmation came close enough to remind."
     )
     cancellation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    address_check_asked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a patient booking online with a new e-mail address was asked to confirm it by the link.",
+    )
+    address_check_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the link to confirm a new e-mail address was sent (the booking waits for its click).",
+    )
 
     class Meta:
         ordering = ["start", "pk"]

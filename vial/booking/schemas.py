@@ -94,6 +94,13 @@ class BookingOut(Schema):
     cancel_until: LocalDateTime = Field(description="Online cancellation closes at this time.")
 
 
+class PendingBookingOut(BookingOut):
+    """202: booked with an e-mail address we have not seen confirmed; the link sent to it confirms it."""
+
+    confirm_by: LocalDateTime = Field(description="The time is held until then; unconfirmed, it lapses.")
+    message: str
+
+
 class CancelOut(Schema):
     token: str
     status: str

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -44,6 +45,7 @@ from .state_machine import BLOCKING_STATUSES, IllegalTransition, Status, label, 
 logger = logging.getLogger(__name__)
 
 HOLD_MINUTES = 10
+ADDRESS_CHECK_MINUTES = 30  # how long a booking with a new e-mail address waits for the link's click
 ALTERNATIVES = 5
 ALTERNATIVES_DAYS = 14
 OLDEST_AGE = 120
@@ -605,6 +607,50 @@ def confirm_appointment(appointment: Appointment, now: datetime | None = None, b
     except IllegalTransition as error:
         raise BookingError(f"This appointment is {label(appointment.status)} and cannot be confirmed.") from error
     _after_commit_confirmed(appointment)
+    return appointment
+
+
+def address_confirmed_before(email: str) -> bool:
+    """Has a booking for this e-mail address ever been confirmed (by the link sent to it, or by staff)?"""
+    return AppointmentStatusChange.objects.filter(
+        appointment__patient_email__iexact=email.strip(), to_status=Status.CONFIRMED
+    ).exists()
+
+
+def needs_address_check(email: str) -> bool:
+    """Online bookings with an address we have not seen confirmed wait for the click on an e-mailed link.
+
+    Anyone can type someone else's address, or a made-up one, and fill the diary with bookings nobody
+    will come to; a held time that waits for its owner's click, and lapses otherwise, costs the clinic
+    nothing. Staff bookings never wait (staff know who they are booking).
+    """
+    return settings.BOOKING_CHECK_NEW_ADDRESSES and not address_confirmed_before(email)
+
+
+def confirm_online(appointment: Appointment, now: datetime | None = None) -> Appointment:
+    """The patient's own 'Confirm' on a hold: confirmed at once for an address we know, otherwise
+    held for `ADDRESS_CHECK_MINUTES` more while the link e-mailed to the address waits for its click.
+
+    Asking again does not extend the wait. Raises like `confirm_appointment` (lapsed, or not a hold).
+    """
+    now = now or timezone.now()
+    if not needs_address_check(appointment.patient_email):
+        return confirm_appointment(appointment, now=now)
+    appointment.refresh_from_db(fields=["status", "held_until", "address_check_asked_at"])
+    if appointment.status == Status.HELD and appointment.held_until and appointment.held_until <= now:
+        return confirm_appointment(appointment, now=now)  # lapsed: it says so, with the free times
+    if appointment.status != Status.HELD:
+        raise BookingError(f"This appointment is {label(appointment.status)} and cannot be confirmed.")
+    if appointment.address_check_asked_at is None:
+        if needs_consultation_first(appointment.service):
+            check_consultation_first(appointment.service, patient_of(appointment), appointment.start, now)
+        appointment.held_until = now + timedelta(minutes=ADDRESS_CHECK_MINUTES)
+        appointment.address_check_asked_at = now
+        Appointment.objects.filter(pk=appointment.pk, status=Status.HELD).update(
+            held_until=appointment.held_until, address_check_asked_at=now
+        )
+        transaction.on_commit(partial(tasks.send_address_check.enqueue, appointment.pk), robust=True)
+        logger.info("Appointment %s waits for its e-mail address to be confirmed", appointment.pk)
     return appointment
 
 

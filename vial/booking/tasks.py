@@ -69,8 +69,14 @@ def _cancellation_due(now: datetime) -> Q:
     return Q(status=Status.CANCELLED, end__gt=now, moved_to__isnull=True)
 
 
+def _address_check_due(now: datetime) -> Q:
+    """Still held, waiting for the patient to confirm their new e-mail address."""
+    return Q(status=Status.HELD, held_until__gt=now)
+
+
 KINDS = {
     # kind: (the field that records it, when it is still due, what builds the e-mail)
+    "address check": ("address_check_sent_at", _address_check_due, messages.address_check_email),
     "confirmation": ("confirmation_sent_at", _confirmation_due, messages.confirmation_email),
     "reminder": ("reminder_sent_at", _reminder_due, messages.reminder_email),
     "cancellation": ("cancellation_sent_at", _cancellation_due, messages.cancellation_email),
@@ -107,6 +113,12 @@ def send_once(appointment_id: int, kind: str, now: datetime | None = None) -> bo
 def send_confirmation(appointment_id: int) -> bool:
     """E-mail the confirmation (with the .ics) of a confirmed appointment, once."""
     return send_once(appointment_id, "confirmation")
+
+
+@task()
+def send_address_check(appointment_id: int) -> bool:
+    """E-mail the link that confirms a booking made with a new e-mail address, once."""
+    return send_once(appointment_id, "address check")
 
 
 @task()
@@ -149,6 +161,17 @@ def due_confirmations(now: datetime) -> list[int]:
     )
 
 
+def due_address_checks(now: datetime) -> list[int]:
+    """Bookings still waiting for a new address to be confirmed whose link never went out (queue down)."""
+    return list(
+        Appointment.objects.filter(
+            _address_check_due(now),
+            address_check_asked_at__lte=now - timedelta(minutes=1),
+            address_check_sent_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+
+
 def due_reminders(now: datetime) -> list[int]:
     return list(
         Appointment.objects.filter(_reminder_due(now), reminder_sent_at__isnull=True)
@@ -160,7 +183,7 @@ def due_reminders(now: datetime) -> list[int]:
 def send_due(now: datetime | None = None) -> dict[str, int]:
     """Send every due confirmation that was missed, then every due reminder. Returns the counts."""
     now = now or timezone.now()
-    counts = {"confirmations": 0, "reminders": 0, "failed": 0}
+    counts = {"confirmations": 0, "reminders": 0, "address checks": 0, "failed": 0}
 
     def send(ids, kind, counter):
         for appointment_id in ids:
@@ -169,6 +192,7 @@ def send_due(now: datetime | None = None) -> dict[str, int]:
             except MessageNotSent:
                 counts["failed"] += 1
 
+    send(due_address_checks(now), "address check", "address checks")
     send(due_confirmations(now), "confirmation", "confirmations")
     send(due_reminders(now), "reminder", "reminders")  # after: a late confirmation also counts as the reminder
     if any(counts.values()):

@@ -525,7 +525,7 @@ def check(request, pk: int):
     if appointment.status == Status.CANCELLED:
         return render_lapsed(request, appointment, RELEASED)
     try:
-        services.confirm_appointment(appointment, now=now)
+        services.confirm_online(appointment, now=now)
     except SlotUnavailable as refused:
         return render_lapsed(request, appointment, refused.message, refused.alternatives)
     except BookingError as refused:
@@ -533,6 +533,8 @@ def check(request, pk: int):
         if appointment.status in (Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED):
             return redirect("booking:done", pk=appointment.pk)  # e.g. a second click on Confirm
         return render_lapsed(request, appointment, refused.message)
+    if appointment.status == Status.HELD:  # a new e-mail address: the link we sent confirms it
+        return redirect("booking:check", pk=appointment.pk)
     return redirect("booking:done", pk=appointment.pk)
 
 

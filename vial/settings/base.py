@@ -208,6 +208,9 @@ AXES_RESET_ON_SUCCESS = True
 # Keep no record of successful sign-ins (address, browser): only failures, until they expire.
 AXES_DISABLE_ACCESS_LOG = True
 
+# Online bookings made with an e-mail address never confirmed before wait for the click on an e-mailed link.
+BOOKING_CHECK_NEW_ADDRESSES = env_bool("BOOKING_CHECK_NEW_ADDRESSES", True)
+
 # Free times shown to patients are kept this long unless the diary changes first (booking.slot_cache); 0 = off.
 BOOKING_SLOTS_CACHE_SECONDS = env_int("BOOKING_SLOTS_CACHE_SECONDS", 30)
 

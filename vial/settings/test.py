@@ -35,3 +35,6 @@ VIAL_DEMO_ALLOWED = True  # the demo loaders' own tests (vial.core.demo)
 # Sign-in throttling off by default: Django's test client.login() authenticates without a request,
 # which django-axes refuses. tests/core/test_login_throttle.py turns it on and drives /admin/login/.
 AXES_ENABLED = False
+# Tests book with made-up addresses: confirming a new address by e-mail is off unless a test asks for it
+# (tests/booking/test_address_check.py drives it on the web, the API and the e-mailed link).
+BOOKING_CHECK_NEW_ADDRESSES = False
