@@ -18,6 +18,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 
 from vial.enquiries.models import ContactPage
+from vial.website.demo.loader import demo_port
 from vial.website.models import (
     Accreditation,
     Clinician,
@@ -118,7 +119,8 @@ def test_rerun_keeps_edits_and_restores_only_what_is_missing(demo):
 def test_site_settings_and_admin(demo):
     home = HomePage.objects.get()
     site = Site.objects.get(is_default_site=True)
-    assert (site.hostname, site.port, site.root_page_id) == ("localhost", 80, home.pk)
+    # The address `make demo` serves on (PORT, 8000 unless set): canonical links and the sitemap use it.
+    assert (site.hostname, site.port, site.root_page_id) == ("127.0.0.1", demo_port(), home.pk)
     assert not Page.objects.filter(depth=2).exclude(pk=home.pk).exists()  # Wagtail's welcome page is gone
     assert home.live and home.hero_image and home.intro
     details = ClinicSettings.for_site(site)

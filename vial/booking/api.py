@@ -36,6 +36,7 @@ from ninja.errors import HttpError, ValidationError
 
 from . import idempotency, services, throttle
 from .availability import Slot, wall_clock_to_utc
+from .catalogue import bookable_services
 from .diary_setup import current_setup
 from .models import Location, Practitioner, Service, format_local, local
 from .queries import find_slots
@@ -202,7 +203,7 @@ def unknown_location(pk: int) -> NotFound:
 
 
 def active_service(pk: int) -> Service:
-    service = Service.objects.select_related("treatment").filter(pk=pk, active=True).first()
+    service = bookable_services().filter(pk=pk).first()  # the web flow's rule: see catalogue
     if service is None:
         raise unknown_service(pk)
     return service
@@ -224,7 +225,7 @@ def list_services(request):
 
     Three queries whatever the number of services.
     """
-    service_list = list(Service.objects.filter(active=True).select_related("treatment").order_by("name"))
+    service_list = list(bookable_services().order_by("name"))
     givers: dict[int, set[int]] = {}
     links = Practitioner.services.through.objects.filter(
         service__in=service_list, practitioner__active=True

@@ -7,7 +7,8 @@ class BookingConfig(AppConfig):
     verbose_name = "Booking"
 
     def ready(self):
-        from . import diary_setup, slot_cache
+        from . import catalogue, diary_setup, slot_cache
 
+        catalogue.connect()
         diary_setup.connect()
         slot_cache.connect()

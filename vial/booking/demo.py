@@ -104,6 +104,7 @@ PRACTITIONERS = [
     },
 ]
 
+CONSULTATION_PRICE = 60
 TREATMENT_SERVICES = {
     "underarm-sweating": "Underarm sweating",
     "frown-lines": "Frown lines",
@@ -125,18 +126,24 @@ class Tally:
         return ", ".join(f"{count} {kind}" for kind, count in self.created.items()) or "nothing new"
 
 
+def consultation_definition(treatment: TreatmentPage, label: str | None = None) -> dict:
+    """A treatment's consultation: the prescriber's in-person assessment when the treatment is prescription-only."""
+    return {
+        "name": f"{label or treatment.title}: consultation",
+        "kind": Service.Kind.CONSULTATION,
+        "treatment": treatment,
+        "duration_minutes": 30,
+        "buffer_after_minutes": 10,
+        "price": CONSULTATION_PRICE,
+        "needs_prescriber": treatment.prescription_only,
+        "cancellation_window_hours": 24,
+    }
+
+
 def service_definitions(treatment: TreatmentPage, label: str) -> list[dict]:
     """The services offered for one treatment: the prescriber's consultation, the treatment visit, the review."""
     prescription = treatment.prescription_only
-    consultation = {
-        "name": f"{label}: consultation",
-        "kind": Service.Kind.CONSULTATION,
-        "duration_minutes": 30,
-        "buffer_after_minutes": 10,
-        "price": 60,
-        "needs_prescriber": prescription,
-        "cancellation_window_hours": 24,
-    }
+    consultation = consultation_definition(treatment, label)
     treatment_visit = {
         "name": f"{label}: treatment visit",
         "kind": Service.Kind.TREATMENT,
@@ -241,6 +248,13 @@ class BookingDemoLoader:
                 service, made = Service.objects.get_or_create(name=name, defaults=definition)
                 self.tally.add("services", made)
                 services.append(service)
+        # Every other treatment starts with its own consultation, so every treatment page leads somewhere.
+        for treatment in TreatmentPage.objects.live().exclude(slug__in=TREATMENT_SERVICES).order_by("path"):
+            definition = consultation_definition(treatment)
+            name = definition.pop("name")
+            service, made = Service.objects.get_or_create(name=name, defaults=definition)
+            self.tally.add("services", made)
+            services.append(service)
         return services
 
     def practitioners(self, locations: dict[str, Location], services: list[Service]) -> list[Practitioner]:

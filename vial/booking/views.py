@@ -28,9 +28,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vial.core.params import query_param
+from vial.website.models import TreatmentPage
 
 from . import services, throttle
 from .availability import Slot
+from .catalogue import bookable_services, booking_order, first_step
 from .forms import DetailsForm, midnight, parse_slot_key, slot_key
 from .models import Appointment, Location, Practitioner, Service, local
 from .queries import find_slots
@@ -51,12 +53,6 @@ from .state_machine import Status
 HOLDS_KEY = "booking_holds"  # ids of the holds this browser made, newest last
 HOLDS_KEPT = 5
 WINDOW_DAYS = 14  # days of free times shown at once
-KIND_ORDER = {
-    Service.Kind.CONSULTATION: 0,
-    Service.Kind.COMBINED: 1,
-    Service.Kind.TREATMENT: 2,
-    Service.Kind.REVIEW: 3,
-}
 KIND_HELP = {
     Service.Kind.CONSULTATION: "An assessment and a talk through the options. No treatment on the day.",
     Service.Kind.COMBINED: "An assessment and, if it is right for you, the treatment in the same visit.",
@@ -68,18 +64,6 @@ ID = re.compile(r"[0-9]{1,12}")
 
 
 # --- Lookups -----------------------------------------------------------------------------------
-
-
-def bookable_services():
-    """Active services, for a live treatment (or none), that someone active may give."""
-    givers = Practitioner.services.through.objects.filter(practitioner__active=True).filter(
-        Q(service__needs_prescriber=False) | Q(practitioner__is_prescriber=True)
-    )
-    return (
-        Service.objects.filter(active=True, pk__in=givers.values("service_id"))
-        .filter(Q(treatment__isnull=True) | Q(treatment__live=True))
-        .select_related("treatment")
-    )
 
 
 def get_service(service_id: int) -> Service:
@@ -226,33 +210,41 @@ def last_details(request) -> dict:
 @require_GET
 def start(request):
     """Everything bookable online, or one treatment's services (`?treatment=<TreatmentPage id>`)."""
-    services_list = sorted(
-        bookable_services(),
-        key=lambda s: (
-            s.treatment is None,
-            s.treatment.title if s.treatment else "",
-            KIND_ORDER.get(s.kind, 9),
-            s.name,
-        ),
-    )
-    treatment, notice = None, ""
+    services_list = list(bookable_services())
+    treatment, notice, general_note = None, "", ""
     raw = query_param(request, "treatment", max_length=20)
     if raw:
         wanted = as_id(raw)
-        chosen = [s for s in services_list if wanted is not None and s.treatment_id == wanted]
-        if chosen:
-            treatment, services_list = chosen[0].treatment, chosen
+        step = first_step(wanted, services_list)  # the same rule as the treatment page's call to action
+        page = None
+        if step.general and step.bookable and wanted is not None:
+            page = TreatmentPage.objects.live().filter(pk=wanted).first()
+        if step.bookable and not step.general:
+            treatment, services_list = step.service.treatment, list(step.services)
+        elif page is not None:  # none of its own: it starts with a general consultation
+            treatment, services_list = page, list(step.services)
+            general_note = (
+                f"{page.title} starts with a general consultation: the clinician assesses you, talks the "
+                "options through and books any treatment with you."
+            )
         else:
             notice = (
                 "We could not find online booking for that treatment. Here is everything you can book online; "
                 "or phone the clinic and we will help."
             )
+    services_list.sort(key=booking_order)
     groups: list[dict] = []
     for service in services_list:
         if not groups or groups[-1]["treatment"] != service.treatment:
             groups.append({"treatment": service.treatment, "services": []})
         groups[-1]["services"].append({"service": service, "help": KIND_HELP.get(service.kind, "")})
-    context = {**step_context(1), "treatment": treatment, "groups": groups, "notice": notice}
+    context = {
+        **step_context(1),
+        "treatment": treatment,
+        "groups": groups,
+        "notice": notice,
+        "general_note": general_note,
+    }
     return render(request, "booking/flow/start.html", context)
 
 

@@ -234,8 +234,9 @@ class TreatmentIndexPage(BasePage):
 class TreatmentPage(BasePage):
     """One treatment (or one use of a medicine), held as structured facts.
 
-    Booking reads `min_retreatment_days`, `prescription_only` and `consultation_required`;
-    follow-up reads `duration_months_min`; charting reads `prescription_only` and `licence`.
+    Booking reads `min_retreatment_days`, `prescription_only` and `consultation_required`; prices are
+    the booking services' own (`vial.booking.catalogue`), never typed on the page; follow-up reads
+    `duration_months_min`; charting reads `prescription_only` and `licence`.
     """
 
     class Category(models.TextChoices):
@@ -287,9 +288,6 @@ class TreatmentPage(BasePage):
     licence = models.CharField(max_length=12, choices=Licence.choices, default=Licence.NOT_A_MEDICINE)
     side_effects = models.TextField(blank=True, help_text="One per line.")
     not_suitable_for = models.TextField(blank=True, help_text="Who should not have it, one per line.")
-    price_from = models.DecimalField(
-        max_digits=7, decimal_places=2, null=True, blank=True, help_text="Price of the consultation or treatment from."
-    )
     faqs = StreamField(FAQStreamBlock(), blank=True)
     body = StreamField(BodyBlock(), blank=True)
     reviewed_on = models.DateField(null=True, blank=True, help_text="Date of the last medical review of this page.")
@@ -328,7 +326,6 @@ class TreatmentPage(BasePage):
                 FieldPanel("licence"),
                 FieldPanel("side_effects"),
                 FieldPanel("not_suitable_for"),
-                FieldPanel("price_from"),
             ],
             heading="Safety and suitability",
         ),

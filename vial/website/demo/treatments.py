@@ -9,10 +9,6 @@ them one per line. `how_it_works` is a list of paragraphs; `faqs` a list of (que
 """
 
 from datetime import date
-from decimal import Decimal
-
-CONSULTATION = Decimal("50.00")
-MEDICAL_CONSULTATION = Decimal("75.00")
 
 # Common after any treatment with a prescription-only muscle-relaxing medicine.
 MEDICINE_SIDE_EFFECTS = [
@@ -61,7 +57,6 @@ def medicine_treatment(**facts) -> dict:
         "prescription_only": True,
         "consultation_required": True,
         "licence": "off_label",
-        "price_from": CONSULTATION,
         "min_retreatment_days": 90,
         "reviewed_on": date(2025, 3, 10),
         "reviewed_by": "Dr Helena Marsh",
@@ -278,7 +273,6 @@ TREATMENTS = [
         duration_months_max=7,
         min_retreatment_days=112,
         licence="licensed",
-        price_from=MEDICAL_CONSULTATION,
         side_effects=[
             "A little more sweating elsewhere on the body for a while (compensatory sweating)",
             "Brief tingling or itching in the armpits",
@@ -594,7 +588,6 @@ TREATMENTS = [
         duration_months_max=3,
         min_retreatment_days=84,
         licence="licensed",
-        price_from=MEDICAL_CONSULTATION,
         side_effects=[
             "Neck pain or stiffness for a few days",
             "A temporary drooping eyelid or brow",
@@ -698,7 +691,6 @@ TREATMENTS = [
         onset_days_max=14,
         duration_months_min=6,
         duration_months_max=12,
-        price_from=Decimal("195.00"),
         side_effects=[
             "Swelling, tenderness and bruising for a few days",
             "Small lumps that usually settle or can be massaged",
@@ -761,7 +753,6 @@ TREATMENTS = [
         duration_months_min=1,
         duration_months_max=2,
         min_retreatment_days=28,
-        price_from=Decimal("85.00"),
         side_effects=[
             "Warmth or stinging while the peel is on",
             "Redness and light flaking for a few days",
