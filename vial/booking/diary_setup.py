@@ -15,7 +15,7 @@ database constraints stand behind both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from vial.core import versions
 
-from .availability import Interval, RotaRow
-from .models import Location, Practitioner, Room, Service, TimeOff, WeeklyRota
+from .availability import LONDON, Interval, RotaRow
+from .closed_days import closed_days
+from .models import ClinicClosure, Location, Practitioner, Room, Service, TimeOff, WeeklyRota
 
 VERSION_KEY = "booking:setup-version"
 SETUP_KEY = "booking:setup"
@@ -58,6 +59,12 @@ class DiarySetup:
     rooms: tuple[tuple[int, int, int], ...]  # (room id, location id, capacity)
     time_off: dict[int, tuple[Interval, ...]]
     read_at: datetime
+    # Per clinic, the UK dates it takes no online bookings (bank holidays, Christmas, closures):
+    # last year to three years ahead, past any booking horizon. See `closed_days`.
+    closed: dict[int, frozenset[date]]
+
+    def is_closed(self, location_id: int, day: date) -> bool:
+        return day in self.closed.get(location_id, ())
 
     def givers(
         self, service_id: int, needs_prescriber: bool, location_id: int | None = None
@@ -73,7 +80,7 @@ class DiarySetup:
 
 
 def load_setup() -> DiarySetup:
-    """The set-up from the database, in eight queries."""
+    """The set-up from the database, in nine queries."""
     read_at = timezone.now()
     services = {service.pk: service for service in Service.objects.filter(active=True)}
     locations = {location.pk: location for location in Location.objects.filter(active=True)}
@@ -120,6 +127,8 @@ def load_setup() -> DiarySetup:
     rooms = tuple(
         Room.objects.filter(location_id__in=locations).order_by("pk").values_list("pk", "location_id", "capacity")
     )
+    year = read_at.astimezone(LONDON).year
+    closures = ClinicClosure.objects.filter(date__year__gte=year - 1).values_list("location_id", "date", "kind")
     return DiarySetup(
         services=services,
         locations=locations,
@@ -127,6 +136,7 @@ def load_setup() -> DiarySetup:
         rooms=rooms,
         time_off={pk: tuple(intervals) for pk, intervals in time_off.items()},
         read_at=read_at,
+        closed=closed_days(locations, range(year - 1, year + 4), closures),
     )
 
 
@@ -160,7 +170,7 @@ def setup_changed(**kwargs) -> None:
 
 
 def connect() -> None:
-    for model in (Service, Location, Room, Practitioner, WeeklyRota, TimeOff):
+    for model in (Service, Location, Room, Practitioner, WeeklyRota, TimeOff, ClinicClosure):
         post_save.connect(setup_changed, sender=model, dispatch_uid=f"booking-setup-{model.__name__}-saved")
         post_delete.connect(setup_changed, sender=model, dispatch_uid=f"booking-setup-{model.__name__}-deleted")
     for through in (Practitioner.locations.through, Practitioner.services.through):

@@ -549,3 +549,58 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"Idempotent request {self.pk}"
+
+
+# --- Closed days -----------------------------------------------------------------------------
+
+
+class ClinicClosure(models.Model):
+    """A day online booking is closed at one clinic or all of them, or a bank holiday a clinic opens.
+
+    England's bank holidays are closed for online booking unless a clinic opens one here; Christmas
+    Day and Boxing Day always are (see `closed_days`). Saving or deleting one is seen at once by the
+    free times (`diary_setup` replaces the set-up version).
+    """
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", "Closed for online booking"
+        OPEN = "open", "Open on this bank holiday"
+
+    location = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        help_text="Leave empty for every clinic.",
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.CLOSED)
+    reason = models.CharField(max_length=120, blank=True, help_text="For staff, e.g. 'Staff training'.")
+
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("location")]), FieldPanel("kind"), FieldPanel("reason")]
+
+    class Meta:
+        ordering = ["-date", "location__name"]
+        verbose_name = "closed or opened day"
+        constraints = [
+            models.UniqueConstraint(fields=["location", "date"], name="booking_closure_one_per_clinic_day"),
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(location__isnull=True), name="booking_closure_one_per_day_everywhere"
+            ),
+        ]
+
+    def __str__(self):
+        where = self.location.name if self.location_id else "every clinic"
+        return f"{self.date:%d %b %Y}, {where}: {self.get_kind_display().lower()}"
+
+    def clean(self):
+        from .closed_days import always_closed, bank_holidays
+
+        super().clean()
+        if self.kind == self.Kind.OPEN and self.date:
+            name = bank_holidays([self.date.year]).get(self.date)
+            if name is None:
+                raise ValidationError({"kind": "That day is not a bank holiday: it is open unless you close it."})
+            if always_closed(self.date, name):
+                raise ValidationError({"kind": "Christmas Day and Boxing Day are never open for online booking."})

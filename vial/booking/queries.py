@@ -145,15 +145,21 @@ def find_slots(
     givers = setup.givers(service.pk, spec.needs_prescriber, location.pk if location else None)
     working_of: dict[int, list[WorkingInterval]] = {}
     working_at: dict[int, list[WorkingInterval]] = {}
+    closed_stretches: dict[int, list[Interval]] = {}  # rota time on a day its clinic is closed (`closed_days`)
     for giver in givers:
         if practitioner is not None and giver.practitioner_id != practitioner.pk:
             continue
         places = giver.location_ids if location is None else {location.pk}
-        working = [
-            interval
-            for interval in availability.rota_intervals(giver.rotas, first_day, last_day)
-            if interval.location_id in places
-        ]
+        working, closed = [], []
+        for interval in availability.rota_intervals(giver.rotas, first_day, last_day):
+            if interval.location_id not in places:
+                continue
+            if setup.is_closed(interval.location_id, interval.start.astimezone(availability.LONDON).date()):
+                closed.append(Interval(interval.start, interval.end))  # the engine sees it as time off
+            else:
+                working.append(interval)
+        if closed:
+            closed_stretches[giver.practitioner_id] = closed
         if working:
             working_of[giver.practitioner_id] = working
             for interval in working:
@@ -188,7 +194,8 @@ def find_slots(
             is_prescriber=setup.practitioners[practitioner_id].is_prescriber,
             time_off=[
                 off for off in setup.time_off.get(practitioner_id, ()) if off.start < load_to and off.end > load_from
-            ],
+            ]
+            + closed_stretches.get(practitioner_id, []),
             busy=busy.get(practitioner_id, ()),
         )
         for practitioner_id in working_of

@@ -27,7 +27,7 @@ from .diary_views import (
     StatusView,
     diary_permission,
 )
-from .models import Appointment, Location, Practitioner, Room, Service, TimeOff, WeeklyRota
+from .models import Appointment, ClinicClosure, Location, Practitioner, Room, Service, TimeOff, WeeklyRota
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -120,6 +120,18 @@ class TimeOffViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class ClinicClosureViewSet(ModelViewSet):
+    """Days a clinic takes no online bookings, and bank holidays a clinic opens (see `closed_days`)."""
+
+    model = ClinicClosure
+    icon = "date"
+    menu_label = "Closed and opened days"
+    index_view_class = index_view("location")
+    list_display = ["date", "location", "kind", "reason"]
+    list_filter = ["location", "kind"]
+    copy_view_enabled = False
+
+
 class AppointmentViewSet(ModelViewSet):
     model = Appointment
     icon = "date"
@@ -167,6 +179,7 @@ class BookingViewSetGroup(ModelViewSetGroup):
         ServiceViewSet("booking_services"),
         WeeklyRotaViewSet("booking_rotas"),
         TimeOffViewSet("booking_time_off"),
+        ClinicClosureViewSet("booking_closures"),
         LocationViewSet("booking_locations"),
         RoomViewSet("booking_rooms"),
     )
