@@ -361,11 +361,11 @@ def test_a_practitioner_who_does_not_work_there_is_refused(client, diary):
 
 
 BAD_PATIENTS = [
-    ({"phone": "12345"}, "phone", "UK mobile"),
-    ({"phone": "01392 123456"}, "phone", "UK mobile"),  # a landline
-    ({"phone": "+33 6 12 34 56 78"}, "phone", "UK mobile"),
-    ({"phone": "not a number"}, "phone", "UK mobile"),
-    ({"phone": ""}, "phone", "UK mobile"),
+    ({"phone": "12345"}, "phone", "too short"),
+    ({"phone": "07700 900123"}, "phone", "Ofcom keeps for TV, radio and fiction"),
+    ({"phone": "+33 6 12 34 56 78"}, "phone", "UK phone number"),
+    ({"phone": "not a number"}, "phone", "Use only digits"),
+    ({"phone": ""}, "phone", "Enter a phone number"),
     ({"date_of_birth": (TODAY + timedelta(days=1)).isoformat()}, "date_of_birth", "future"),
     ({"date_of_birth": "1800-01-01"}, "date_of_birth", "check the date of birth"),
     ({"date_of_birth": "0001-01-01"}, "date_of_birth", "check the date of birth"),

@@ -78,9 +78,7 @@ def test_the_check_step_shows_the_price_the_treatment_page_shows(demo, client):
     clinic = location_step.select_one('input[name="location"]')["value"]
     times = soup(client.get(f"{reverse('booking:times', args=[consultation.pk])}?location={clinic}"))
     slot = times.select_one('input[name="slot"]')["value"]
-    held = client.post(
-        reverse("booking:details", args=[consultation.pk]), {"location": clinic, "slot": slot, **ADULT}
-    )
+    held = client.post(reverse("booking:details", args=[consultation.pk]), {"location": clinic, "slot": slot, **ADULT})
     assert held.status_code == 302, words(soup(held)) if held.status_code == 200 else held.status_code
     check = soup(client.get(held["Location"]))
     facts = {words(row.dt): words(row.dd) for row in check.select(".booking-facts > div")}

@@ -33,9 +33,7 @@ def next_bank_holiday() -> date:
     """The next bank holiday in England, Monday to Saturday (the test diary's days), other than Christmas."""
     days = bank_holidays([today().year, today().year + 1])
     return min(
-        day
-        for day, name in days.items()
-        if day > today() + timedelta(days=1) and day.weekday() < 6 and day.month != 12
+        day for day, name in days.items() if day > today() + timedelta(days=1) and day.weekday() < 6 and day.month != 12
     )
 
 

@@ -21,7 +21,7 @@ def valid_data():
         "kind": "question",
         "name": "Jane Testpatient",
         "email": "jane.testpatient@example.com",
-        "phone": "07700 900123",
+        "phone": "07123 456789",
         "treatment": "",
         "message": "Does treatment for sweating hurt, and how long does it last?",
         "consent_to_contact": "on",

@@ -7,12 +7,12 @@ a time the clocks skip (01:30 on 29 March 2026) and reading a time they repeat a
 import logging
 from datetime import date, datetime, timedelta
 
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
 from vial.core.forms import NameField
+from vial.core.phones import PhoneError, clean_uk_phone, national
 
 from .diary import NonexistentTime, local_instant
 from .models import Appointment, Location, Practitioner, Service, format_local
@@ -87,12 +87,9 @@ class BookForm(forms.Form):
         if not phone:
             return ""
         try:
-            number = phonenumbers.parse(phone, "GB")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_possible_number(number):
-            raise ValidationError("Please give a UK phone number, e.g. 07700 900123, or leave it empty.")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+            return national(clean_uk_phone(phone))  # the one check the web form and the API make
+        except PhoneError as error:
+            raise ValidationError(error.message, code=error.code) from None
 
     def clean(self):
         cleaned = super().clean()

@@ -7,21 +7,18 @@ it stays in `services.check_patient`; this form only checks that the details are
 import re
 from datetime import UTC, date, datetime, time
 
-import phonenumbers
 from django import forms
 from django.utils import timezone
 
 from vial.core.forms import NameField
+from vial.core.phones import PhoneError, clean_uk_phone
 from vial.core.text import has_letters
 
 from .availability import LONDON, wall_clock_to_utc
 from .services import OLDEST_AGE, Patient, age_on
 
-UK_COUNTRY_CODE = 44
-MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
-PHONE_HELP = "A UK mobile number, like 07123 456789 or +44 7123 456789. We text reminders to it."
-PHONE_ERROR = "Enter a UK mobile number: 11 digits starting 07, like 07123 456789, or +44 7123 456789."
+PHONE_HELP = "A UK mobile or landline, like 07123 456789 or 01392 123456, in case we need to reach you."
 
 # A slot as it travels in links and forms: its UTC start to the minute, and the practitioner's id.
 SLOT_KEY = re.compile(r"(\d{8}T\d{4})Z-(\d{1,12})")
@@ -48,7 +45,7 @@ def today_in_london() -> date:
 
 
 class DetailsForm(forms.Form):
-    """Name, e-mail, UK mobile and date of birth of the person coming to the appointment."""
+    """Name, e-mail, UK phone (mobile or landline) and date of birth of the person coming to the appointment."""
 
     name = NameField(
         label="Full name",
@@ -72,10 +69,13 @@ class DetailsForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     phone = forms.CharField(
-        label="Mobile number",
+        label="Phone number",
         max_length=30,
         help_text=PHONE_HELP,
-        error_messages={"required": "Enter a UK mobile number.", "max_length": PHONE_ERROR},
+        error_messages={
+            "required": "Enter a phone number, mobile or landline.",
+            "max_length": "That is too long for a phone number: UK numbers are 11 digits, like 01392 123456.",
+        },
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     date_of_birth = forms.DateField(
@@ -99,20 +99,11 @@ class DetailsForm(forms.Form):
         return self.cleaned_data["email"].strip()
 
     def clean_phone(self):
-        raw = self.cleaned_data["phone"].strip()
-        if not re.fullmatch(r"[+0-9 ()-]+", raw):
-            raise forms.ValidationError(PHONE_ERROR, code="invalid_phone")
+        # No texts are sent yet, so any UK number will do; `mobile=True` where a patient chooses SMS.
         try:
-            number = phonenumbers.parse(raw, "GB")
-        except phonenumbers.NumberParseException as error:
-            raise forms.ValidationError(PHONE_ERROR, code="invalid_phone") from error
-        if (
-            number.country_code != UK_COUNTRY_CODE
-            or not phonenumbers.is_valid_number(number)
-            or phonenumbers.number_type(number) not in MOBILE_TYPES
-        ):
-            raise forms.ValidationError(PHONE_ERROR, code="invalid_phone")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            return clean_uk_phone(self.cleaned_data["phone"])
+        except PhoneError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]

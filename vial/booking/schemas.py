@@ -5,17 +5,16 @@ Times go out as ISO 8601 in the clinic's time zone with the offset written out
 Dates (availability windows, birth dates, the earliest re-treatment date) are UK calendar dates.
 """
 
-import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-import phonenumbers
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from ninja import Schema
 from pydantic import AwareDatetime, Field, PlainSerializer, WithJsonSchema, field_validator
 
+from vial.core.phones import PHONE_CHARACTERS, PhoneError, clean_uk_phone
 from vial.core.text import clean_name, has_letters
 
 from .models import LONDON, local
@@ -30,9 +29,6 @@ LocalDateTime = Annotated[
     PlainSerializer(lambda moment: local(moment).isoformat(), return_type=str),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
-
-#: Places a UK mobile number can belong to (the Crown Dependencies share the +44 numbering plan).
-UK_REGIONS = {"GB", "GG", "JE", "IM"}
 
 ServiceKind = Literal["consultation", "treatment", "review", "combined"]
 
@@ -152,7 +148,7 @@ class AvailabilityQuery(Schema):
 
 
 #: The characters a phone number may be written with (the web form allows the same).
-PHONE_PATTERN = r"^\+?[0-9 ()-]+$"
+PHONE_PATTERN = f"^{PHONE_CHARACTERS.pattern}$"
 
 
 class PatientIn(Schema):
@@ -172,9 +168,10 @@ class PatientIn(Schema):
         max_length=30,
         json_schema_extra={"pattern": PHONE_PATTERN},  # checked below, with a message people can act on
         description=(
-            "A UK mobile number (07..., +44 7..., or a Channel Islands or Isle of Man mobile), written with "
-            "digits, spaces, brackets, hyphens and a leading +, e.g. '07400 123456'. Landlines, other "
-            "countries' numbers and impossible numbers are refused (422)."
+            "A UK phone number, mobile or landline (0..., +44..., Channel Islands and Isle of Man included), "
+            "written with digits, spaces, brackets, hyphens and a leading +, e.g. '07400 123456' or "
+            "'01392 123456'; stored as +44.... Refused (422), with a message saying why: other countries' "
+            "numbers, impossible ones, premium-rate numbers, and Ofcom's drama numbers (e.g. 07700 900xxx)."
         ),
         examples=["07400 123456"],
     )
@@ -202,21 +199,12 @@ class PatientIn(Schema):
 
     @field_validator("phone")
     @classmethod
-    def phone_is_uk_mobile(cls, value: str) -> str:
-        """Any common way of writing a UK mobile number; stored as +447...."""
-        if not re.fullmatch(PHONE_PATTERN, value):
-            raise ValueError("Please give a UK mobile number, e.g. 07400 123456.")
+    def phone_is_uk(cls, value: str) -> str:
+        """Any common way of writing a UK number (the web form's check); stored as +44...."""
         try:
-            number = phonenumbers.parse(value, "GB")
-        except phonenumbers.NumberParseException:
-            raise ValueError("Please give a UK mobile number, e.g. 07400 123456.") from None
-        if (
-            not phonenumbers.is_valid_number(number)
-            or phonenumbers.region_code_for_number(number) not in UK_REGIONS
-            or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
-        ):
-            raise ValueError("Please give a UK mobile number, e.g. 07400 123456.")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            return clean_uk_phone(value)
+        except PhoneError as error:
+            raise ValueError(error.message) from None
 
     @field_validator("date_of_birth")
     @classmethod

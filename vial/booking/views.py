@@ -15,7 +15,6 @@ import re
 from contextlib import suppress
 from datetime import date, datetime, timedelta
 
-import phonenumbers
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
@@ -28,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vial.core.params import query_param
+from vial.core.phones import national
 from vial.website.models import TreatmentPage
 
 from . import services, throttle
@@ -462,13 +462,6 @@ def render_details(request, context, form, problem="", alternatives=(), **extra)
 
 
 # --- Step 5: check and confirm -----------------------------------------------------------------
-
-
-def national(phone: str) -> str:
-    try:
-        return phonenumbers.format_number(phonenumbers.parse(phone, "GB"), phonenumbers.PhoneNumberFormat.NATIONAL)
-    except phonenumbers.NumberParseException:
-        return phone
 
 
 def summary(appointment: Appointment, step: int = 5) -> dict:

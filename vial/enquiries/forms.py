@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from vial.core.forms import CleanCharField, NameField
+from vial.core.phones import PhoneError, clean_uk_phone, national
 from vial.core.text import has_letters
 from vial.website.models import TreatmentPage
 
@@ -137,14 +138,10 @@ class EnquiryForm(forms.ModelForm):
         phone = self.cleaned_data.get("phone", "")
         if not phone:
             return ""
-        digits = sum(ch.isdigit() for ch in phone)
-        if not re.fullmatch(r"\+?[0-9 ]+", phone) or not 9 <= digits <= 15:
-            raise forms.ValidationError(
-                "Enter a phone number using digits and spaces, with + at the start if you like, "
-                "e.g. 01392 000000 or +44 7700 900000.",
-                code="invalid_phone",
-            )
-        return phone
+        try:
+            return national(clean_uk_phone(phone))  # the booking form's check; kept as staff dial it
+        except PhoneError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
 
     def clean_message(self):
         message = self.cleaned_data["message"]
