@@ -129,7 +129,7 @@ def test_the_schema_states_what_the_api_refuses(client, db):
     assert {"413", "415"} <= set(schema["paths"]["/api/v1/bookings/{token}/cancel"]["post"]["responses"])
     patient = schema["components"]["schemas"]["PatientIn"]["properties"]
     assert patient["phone"]["pattern"]
-    assert "UK mobile" in patient["phone"]["description"]
+    assert "UK phone number, mobile or landline" in patient["phone"]["description"]
     assert "two letters" in patient["name"]["description"]
 
 
