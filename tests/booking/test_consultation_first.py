@@ -265,7 +265,9 @@ def test_cancelling_the_consultation_in_the_diary_cancels_the_treatment_unless_k
     page = reception.get(reverse("booking_diary_appointment", args=[consultation.pk]))
     assert "Treatments booked on the strength of this consultation" in page.content.decode()
 
-    response = reception.post(reverse("booking_diary_cancel", args=[consultation.pk]), follow=True)
+    response = reception.post(
+        reverse("booking_diary_cancel", args=[consultation.pk]), {"reason": "Patient phoned"}, follow=True
+    )
     assert "Also cancelled, as they needed this consultation first" in response.content.decode()
     assert live_treatments(toxin) == []
 
@@ -274,7 +276,7 @@ def test_cancelling_the_consultation_in_the_diary_cancels_the_treatment_unless_k
     second = book_appointment(toxin.service, toxin.practitioners[0], toxin.location, at(CONSULTATION_DAY, 14), bea)
     book_appointment(toxin.others["treatment"], toxin.practitioners[1], toxin.location, at(TREATMENT_DAY, 11), bea)
     reason = "Seen by the prescriber at the Exeter clinic last week"
-    reception.post(reverse("booking_diary_cancel", args=[second.pk]), {"override_reason": reason})
+    reception.post(reverse("booking_diary_cancel", args=[second.pk]), {"reason": "Phoned", "override_reason": reason})
     assert len(live_treatments(toxin)) == 1
     assert reason in second.status_changes.last().note
 
@@ -286,14 +288,14 @@ def test_a_missed_consultation_cancels_the_treatment_but_not_before_it_starts(re
     book_appointment(toxin.others["treatment"], toxin.practitioners[0], toxin.location, at(TREATMENT_DAY, 10), ADULT)
     url = reverse("booking_diary_status", args=[consultation.pk])
 
-    early = reception.post(url, {"status": Status.NO_SHOW})
+    early = reception.post(url, {"status": Status.NO_SHOW, "reason": "Not here"})
     assert early.status_code == 409
     assert "only once it has started" in early.content.decode()
     consultation.refresh_from_db()
     assert consultation.status == Status.CONFIRMED
 
     monkeypatch.setattr(diary_views, "now", lambda: consultation.start + timedelta(minutes=20))
-    missed = reception.post(url, {"status": Status.NO_SHOW}, follow=True)
+    missed = reception.post(url, {"status": Status.NO_SHOW, "reason": "No answer by phone"}, follow=True)
     assert missed.status_code == 200
     consultation.refresh_from_db()
     assert consultation.status == Status.NO_SHOW

@@ -5,7 +5,9 @@ Driven over HTTP as staff use it. The diary's clock (`diary_views.now`) is set t
 """
 
 import html
+import re
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -289,7 +291,7 @@ def test_a_taken_time_is_refused_with_the_next_free_times(reception, diary):
     book(diary, at(TUESDAY, 10))
     response = reception.post(reverse("booking_diary_book"), booking_form(diary))
     assert response.status_code == 409
-    assert "no longer available" in messages_of(response)
+    assert "That time is taken" in messages_of(response) and "no longer available" in messages_of(response)
     # the next free times, with whom: 10:45 once 10:00-10:30 and its buffers have cleared the one room
     assert "Tue 03 Mar 2026, 10:45 GMT with Dr Test Practitioner 0" in messages_of(response)
     assert 'value="Cara Caller"' in text(response)  # the form keeps what was typed
@@ -309,7 +311,7 @@ def test_a_taken_time_is_refused_with_the_next_free_times(reception, diary):
         ({"day": "2026-03-29", "time": "01:30"}, "01:30 does not exist on Sunday 29 March 2026"),
         ({"day": "2026-03-01"}, "already passed"),
         ({"patient_date_of_birth": "2030-01-01"}, "cannot be in the future"),
-        ({"time": "18:00"}, "no longer available"),  # outside the rota
+        ({"time": "18:00"}, "Dr Test Practitioner 0 does not work at Test clinic at 18:00 on Tuesday 3 March 2026"),
     ],
 )
 def test_bad_bookings_are_refused_with_a_message_and_nothing_written(reception, diary, changes, message):
@@ -335,7 +337,9 @@ def test_the_appointment_page_shows_details_history_and_actions(reception, diary
     page = text(reception.get(reverse("booking_diary_appointment", args=[appointment.pk])))
     assert "Tuesday 3 March 2026, 10:00–10:30 (GMT)" in page
     assert "Alex Example" in page and "alex@example.com" in page and "17 May 1990" in page
-    assert "Mark arrived" in page and "Mark did not attend" in page and "Mark completed" not in page
+    assert "Mark arrived" in page and "Mark completed" not in page
+    # Tomorrow's appointment cannot be missed yet: no button, a word on why
+    assert "Mark did not attend" not in page and "can be marked once the appointment has started" in page
     assert "Cancel this appointment" in page and "Move" in page
     assert "new → Confirmed" in page
 
@@ -383,11 +387,12 @@ def test_a_move_with_bad_input_is_refused(reception, diary, data):
 def test_reception_cancels_inside_the_patients_window(reception, diary):
     appointment = book(diary, at(MONDAY, 14))  # six hours away: too late for the patient, not for staff
     url = reverse("booking_diary_cancel", args=[appointment.pk])
-    response = reception.post(url)
+    response = reception.post(url, {"reason": "Patient phoned: unwell"})
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.status == Status.CANCELLED
-    again = reception.post(url)
+    assert appointment.status_changes.last().note == "Cancelled by staff: Patient phoned: unwell"
+    again = reception.post(url, {"reason": "Again"})
     assert again.status_code == 409
     assert "already cancelled" in messages_of(again)
     assert appointment.status_changes.count() == 2
@@ -662,3 +667,207 @@ def test_week_of_and_week_table():
     cells = rows[0].cells
     assert [len(c.entries) for c in cells] == [1, 1, 1, 0, 0, 0, 0]
     assert cells[1].working_label == "09:00–17:00" and cells[0].working_label == ""
+
+
+# --- A busy day at the desk: click to book, confirm with a reason, back where you were ----------------
+
+
+def links(response, prefix: str) -> list[str]:
+    """The hrefs on the page that start with `prefix`, unescaped."""
+    hrefs = (html.unescape(h) for h in re.findall(r'href="([^"]+)"', text(response)))
+    return [h for h in hrefs if h.startswith(prefix)]
+
+
+def query_of(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def test_each_empty_slot_in_the_day_view_books_there_and_comes_back(reception, diary):
+    book(diary, at(TUESDAY, 10))
+    TimeOff.objects.create(practitioner=diary.practitioners[0], start=at(TUESDAY, 12), end=at(TUESDAY, 13))
+    here = day_url(diary.location, TUESDAY)
+    page = reception.get(here)
+    slots = [query_of(u) for u in links(page, reverse("booking_diary_book")) if "time" in query_of(u)]
+    first = [q["time"] for q in slots if q["practitioner"] == str(diary.practitioners[0].pk)]
+    second = [q["time"] for q in slots if q["practitioner"] == str(diary.practitioners[1].pk)]
+    # a quarter hour each, inside the rota (09:00-17:00), never over the appointment or the block
+    assert first[:4] == ["09:00", "09:15", "09:30", "09:45"] and first[-1] == "16:45"
+    assert not {"10:00", "10:15", "12:00", "12:45"} & set(first) and "10:30" in first
+    assert len(second) == 32
+    assert all(q["location"] == str(diary.location.pk) and q["day"] == "2026-03-03" for q in slots)
+    assert 'aria-label="Book Dr Test Practitioner 0 at 09:15 on Tuesday 3 March 2026"' in text(page)
+
+    # Clicking one opens the form with everything filled in, and booking there lands back on this diary.
+    slot = next(u for u in links(page, reverse("booking_diary_book")) if "time=14%3A30" in u and "practitioner=" +
+                str(diary.practitioners[1].pk) in u)  # fmt: skip
+    form = reception.get(slot)
+    assert form.status_code == 200
+    page_text = text(form)
+    assert 'value="2026-03-03"' in page_text and 'value="14:30"' in page_text
+    assert f'<option value="{diary.practitioners[1].pk}" selected>' in page_text
+    assert f'<option value="{diary.location.pk}" selected>' in page_text
+    assert f'name="next" value="{html.escape(here)}"' in page_text
+    data = booking_form(diary, practitioner=diary.practitioners[1].pk, time="14:30", next=here)
+    response = reception.post(reverse("booking_diary_book"), data)
+    assert response.status_code == 302 and response.url == here
+    assert "Cara Caller" in text(reception.get(response.url))
+
+
+def test_past_slots_and_viewers_get_no_booking_links(reception, diary):
+    today = reception.get(day_url(diary.location, MONDAY))  # NOW is 08:00 on Monday: the whole day is ahead
+    assert any("time=09%3A00" in u for u in links(today, reverse("booking_diary_book")))
+    yesterday = reception.get(day_url(diary.location, MONDAY - timedelta(days=2)))  # Saturday, worked, passed
+    assert not [u for u in links(yesterday, reverse("booking_diary_book")) if "time=" in u]
+    reception.force_login(staff_user("vic", "booking.view_appointment"))  # sees the diary, may change nothing
+    viewer_page = reception.get(day_url(diary.location, TUESDAY))
+    assert "diary-free" not in text(viewer_page) and not links(viewer_page, reverse("booking_diary_book"))
+
+
+def test_a_practitioners_day_offers_slots_at_the_clinic_they_work_at(reception, diary):
+    person = diary.practitioners[0]
+    page = reception.get(f"{reverse('booking_diary')}?practitioner={person.pk}&day=2026-03-03&view=week")
+    slots = [query_of(u) for u in links(page, reverse("booking_diary_book")) if "time" in query_of(u)]
+    assert {q["day"] for q in slots} == {f"2026-03-0{n}" for n in range(2, 8)}  # Mon-Sat: the rota's days
+    assert {q["location"] for q in slots} == {str(diary.location.pk)}
+    assert {q["practitioner"] for q in slots} == {str(person.pk)}
+
+
+def test_cancelling_asks_for_a_reason_and_keeps_it_in_the_history(reception, diary):
+    appointment = book(diary, at(TUESDAY, 10))
+    page = text(reception.get(reverse("booking_diary_appointment", args=[appointment.pk])))
+    # a disclosure that works without JavaScript: the reason, then the confirming button
+    assert "<summary" in page and "Cancel this appointment…" in page
+    assert 'name="reason"' in page and "Confirm cancellation" in page
+    url = reverse("booking_diary_cancel", args=[appointment.pk])
+    missing = reception.post(url, {"reason": "  "})
+    assert missing.status_code == 400 and "Reason: This field is required" in messages_of(missing)
+    assert '<details class="diary-confirm" open>' in text(missing)
+    appointment.refresh_from_db()
+    assert appointment.status == Status.CONFIRMED
+    done = reception.post(url, {"reason": "Patient phoned: car broke down"})
+    assert done.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == Status.CANCELLED
+    change = appointment.status_changes.last()
+    assert (change.by.username, change.note) == ("rita", "Cancelled by staff: Patient phoned: car broke down")
+    history = text(reception.get(reverse("booking_diary_appointment", args=[appointment.pk])))
+    assert "Cancelled by staff: Patient phoned: car broke down" in history
+
+
+def test_did_not_attend_is_not_offered_before_the_start_and_needs_a_reason_after(reception, diary, monkeypatch):
+    appointment = book(diary, at(TUESDAY, 10))  # twelve days ahead in the issue; a day ahead here
+    page_url = reverse("booking_diary_appointment", args=[appointment.pk])
+    url = reverse("booking_diary_status", args=[appointment.pk])
+    page = text(reception.get(page_url))
+    assert "Mark did not attend" not in page and 'value="no_show"' not in page
+    early = reception.post(url, {"status": "no_show", "reason": "Not here"})
+    assert early.status_code == 409 and "only once it has started" in messages_of(early)
+    appointment.refresh_from_db()
+    assert appointment.status == Status.CONFIRMED
+
+    monkeypatch.setattr(diary_views, "now", lambda: at(TUESDAY, 10, 20))
+    page = text(reception.get(page_url))
+    assert "Mark did not attend…" in page and "Confirm: did not attend" in page
+    without = reception.post(url, {"status": "no_show"})
+    assert without.status_code == 400 and "Please say why" in messages_of(without)
+    marked = reception.post(url, {"status": "no_show", "reason": "No answer on 07700 900123 at 10:15"})
+    assert marked.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == Status.NO_SHOW
+    assert appointment.status_changes.last().note == "From the diary: No answer on 07700 900123 at 10:15"
+
+
+def test_arrived_needs_no_reason(reception, diary):
+    appointment = book(diary, at(MONDAY, 14))
+    response = reception.post(reverse("booking_diary_status", args=[appointment.pk]), {"status": "arrived"})
+    assert response.status_code == 302
+
+
+def test_every_action_returns_to_the_diary_it_started_from(reception, diary):
+    """Clinic, day and view survive booking, moving, cancelling, marking and blocking time."""
+    week = day_url(diary.location, TUESDAY, view="week")
+    page = reception.get(week)
+    appointment = book(diary, at(TUESDAY, 10))
+    page = reception.get(week)
+    opened = links(page, reverse("booking_diary_appointment", args=[appointment.pk]))
+    assert opened and query_of(opened[0])["next"] == week
+    detail = reception.get(opened[0])
+    assert f'name="next" value="{html.escape(week)}"' in text(detail)
+    assert f'href="{html.escape(week)}"' in text(detail)  # 'Back to the diary'
+
+    moved = reception.post(
+        reverse("booking_diary_move", args=[appointment.pk]),
+        {"practitioner": diary.practitioners[0].pk, "day": "2026-03-03", "time": "11:00", "next": week},
+    )
+    assert moved.status_code == 302 and moved.url == week
+    new = Appointment.objects.get(status=Status.CONFIRMED)
+    marked = reception.post(reverse("booking_diary_status", args=[new.pk]), {"status": "arrived", "next": week})
+    assert marked.status_code == 302 and marked.url == week
+    other = book(diary, at(TUESDAY, 15), practitioner=1, patient=OTHER)
+    cancelled = reception.post(reverse("booking_diary_cancel", args=[other.pk]), {"reason": "Phoned", "next": week})
+    assert cancelled.status_code == 302 and cancelled.url == week
+
+    # Block time: the header button carries the way back, the form keeps it, and the clinic is not lost.
+    block_link = next(u for u in links(page, reverse("booking_diary_block")))
+    assert query_of(block_link)["next"] == week
+    form = reception.get(block_link)
+    assert f'name="next" value="{html.escape(week)}"' in text(form)
+    blocked = reception.post(reverse("booking_diary_block"), block_form(diary, day="2026-03-04", next=week))
+    assert blocked.status_code == 302 and blocked.url == week
+    # a refused block keeps the way back too
+    again = reception.post(reverse("booking_diary_block"), block_form(diary, start_time="10:30", next=week))
+    assert again.status_code == 409
+    assert f'name="next" value="{html.escape(week)}"' in text(again)
+    booked = reception.post(reverse("booking_diary_book"), booking_form(diary, time="16:00", next=week))
+    assert booked.status_code == 302 and booked.url == week
+
+
+def test_away_practitioners_are_named_as_away_not_as_taken(reception, diary):
+    TimeOff.objects.create(
+        practitioner=diary.practitioners[0], start=at(TUESDAY, 12), end=at(TUESDAY, 13), reason="Training"
+    )
+    response = reception.post(reverse("booking_diary_book"), booking_form(diary, time="12:15"))
+    assert response.status_code == 409
+    assert "Dr Test Practitioner 0 is away at 12:15 on Tuesday 3 March 2026 (Training, 12:00–13:00)" in (
+        messages_of(response)
+    )
+    sunday = reception.post(reverse("booking_diary_book"), booking_form(diary, day="2026-03-08"))
+    assert "they do not work there that day" in messages_of(sunday)
+
+
+# --- What staff see in the admin ----------------------------------------------------------------
+
+
+SET_UP = ["booking_practitioners", "booking_services", "booking_rotas", "booking_locations", "booking_rooms"]
+
+
+def demo_staff(name: str, group: str):
+    """A user with the permissions the demo gives its Reception or Practitioners group."""
+    from vial.booking.demo import STAFF_GROUPS
+
+    return staff_user(name, *(f"booking.{codename}" for codename in STAFF_GROUPS[group]), groups=[group])
+
+
+def test_reception_sees_only_the_menus_it_can_use(client, diary):
+    client.force_login(demo_staff("rita", "Reception"))
+    page = text(client.get(reverse("wagtailadmin_home")))
+    for usable in ("booking_diary", "booking_appointments:index", "booking_time_off:index"):
+        assert reverse(usable) in page, usable
+    for read_only in SET_UP:
+        assert reverse(f"{read_only}:index") not in page, read_only
+    # what the menus no longer show is still there for anyone who follows a link to it
+    assert client.get(reverse("booking_rotas:index")).status_code == 200
+
+
+def test_administrators_see_every_booking_menu(client, boss, diary):
+    client.force_login(boss)
+    page = text(client.get(reverse("wagtailadmin_home")))
+    for viewset in ["booking_appointments", "booking_time_off", *SET_UP]:
+        assert reverse(f"{viewset}:index") in page, viewset
+
+
+def test_the_appointment_list_names_the_patient(client, diary):
+    book(diary, at(TUESDAY, 10))
+    client.force_login(demo_staff("rita", "Reception"))
+    page = text(client.get(reverse("booking_appointments:index")))
+    assert "Patient name" in page and "Alex Example" in page

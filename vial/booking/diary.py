@@ -182,6 +182,7 @@ class ColumnSource:
     working: Sequence[Entry] = ()
     entries: Sequence[Entry] = ()
     obj: object = None
+    free: Sequence[Entry] = ()  # free slots to click to book: see `free_slots`
 
 
 @dataclass
@@ -193,6 +194,7 @@ class Column:
     entries: list[Placed]
     lanes: int
     obj: object = None
+    free: list[Placed] = field(default_factory=list)
 
     @property
     def lane_style(self) -> str:
@@ -315,8 +317,37 @@ def day_grid(columns: Sequence[ColumnSource], default=(DEFAULT_FIRST, DEFAULT_LA
         ]
         entries = place(source.entries, source.day, first, last)
         lanes = max((p.lanes for p in entries), default=1)
-        grid.columns.append(Column(source.key, source.label, source.day, working, entries, lanes, source.obj))
+        free = place(source.free, source.day, first, last)
+        grid.columns.append(Column(source.key, source.label, source.day, working, entries, lanes, source.obj, free))
     return grid
+
+
+SLOT_MINUTES = 15
+
+
+def free_slots(
+    working: Iterable[Entry], busy: Iterable[Entry], not_before: datetime | None = None, minutes: int = SLOT_MINUTES
+) -> list[Entry]:
+    """The free stretches of working time, cut on the clock's quarter hours: the diary's empty slots to click.
+
+    A slot is `minutes` long, inside one stretch of `working` (each slot keeps that stretch's `obj`
+    and `label`, e.g. its clinic), touches nothing in `busy` (appointments, time off) and starts at
+    or after `not_before`. Whether a service fits there is the booking engine's business: a slot
+    only says where to start the booking form.
+    """
+    busy = [(b.start, b.end) for b in busy]
+    step = timedelta(minutes=minutes)
+    slots = []
+    for stretch in working:
+        start_local = local(stretch.start)
+        offset = -(start_local.hour * 60 + start_local.minute) % minutes
+        start = stretch.start.replace(second=0, microsecond=0) + timedelta(minutes=offset)
+        while start + step <= stretch.end:
+            end = start + step
+            if (not_before is None or start >= not_before) and not any(s < end and e > start for s, e in busy):
+                slots.append(Entry("free", start, end, stretch.obj, stretch.label))
+            start = end
+    return slots
 
 
 # --- The week table -------------------------------------------------------------------------

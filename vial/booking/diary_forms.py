@@ -121,17 +121,37 @@ class MoveForm(forms.Form):
         return cleaned
 
 
+def reason_field(required: bool) -> forms.CharField:
+    """Why an appointment is called off or missed, as staff say it: kept in its history."""
+    return forms.CharField(
+        max_length=150,
+        required=required,
+        label="Reason",
+        help_text="Kept in the appointment's history, e.g. 'Patient phoned: unwell'.",
+    )
+
+
 class StatusForm(forms.Form):
-    """The moves staff make on the day. Which ones are allowed is `state_machine`'s business."""
+    """The moves staff make on the day. Which ones are allowed is `state_machine`'s business.
+
+    'Did not attend' needs a reason (what was tried: 'No answer on the phone at 10:20')."""
 
     CHOICES = [(s.value, s.label) for s in (Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW)]
     status = forms.ChoiceField(choices=CHOICES)
+    reason = reason_field(required=False)
     override_reason = override_field("the treatments resting on this consultation should stay booked")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Status.NO_SHOW and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Please say why you are marking the patient as not attending.")
+        return cleaned
 
 
 class CancelForm(forms.Form):
-    """Cancel: a consultation takes the treatments resting on it along, unless staff say why not."""
+    """Cancel, with a reason. A consultation takes the treatments resting on it along, unless staff say why not."""
 
+    reason = reason_field(required=True)
     override_reason = override_field("the treatments resting on this consultation should stay booked")
 
 

@@ -134,7 +134,11 @@ class DiaryData:
     def working(self, practitioner_id: int, day: date, with_location: bool = False) -> list[diary.Entry]:
         return [
             diary.Entry(
-                "working", w.start, w.end, label=self.location_names.get(w.location_id, "") if with_location else ""
+                "working",
+                w.start,
+                w.end,
+                w.location_id,
+                label=self.location_names.get(w.location_id, "") if with_location else "",
             )
             for w in rota_intervals(self.rotas.get(practitioner_id, ()), day, day)
         ]
@@ -186,6 +190,47 @@ def load_diary(days: list[date], moment: datetime, location=None, practitioner=N
     return data
 
 
+def book_links(practitioner: Practitioner, working, entries, back: str) -> list[diary.Entry]:
+    """The empty slots of a practitioner's column, each an entry whose `obj` is the link to book there
+    (clinic, practitioner, day and time filled in, and the way `back` to this diary) and `label` says so."""
+    links = []
+    for slot in diary.free_slots(working, [e for e in entries if e.kind != "working"], not_before=now()):
+        start = diary.local(slot.start)
+        query = {"location": slot.obj, "practitioner": practitioner.pk, "day": start.date().isoformat(),
+                 "time": f"{start:%H:%M}", "next": back}  # fmt: skip
+        url = f"{reverse('booking_diary_book')}?{urlencode(query)}"
+        label = f"Book {practitioner.display_name} at {start:%H:%M} on {diary.long_day(start.date())}"
+        links.append(diary.Entry("free", slot.start, slot.end, url, label))
+    return links
+
+
+def why_unavailable(error: SlotUnavailable, service, practitioner: Practitioner, location: Location, start) -> str:
+    """The refusal in the diary's words: the practitioner does not work then, is away, or the time is taken.
+
+    The booking engine only knows the time is not free; staff need to know whether to pick another
+    time (not rostered, away) or another slot next to a booking ('taken').
+    """
+    end = start + timedelta(minutes=service.duration_minutes)
+    day = diary.local(start).date()
+    when = f"{diary.clock(start)} on {diary.long_day(day)}"
+    rows = [r.as_row() for r in WeeklyRota.objects.filter(practitioner=practitioner, location=location)]
+    hours = rota_intervals(rows, day, day)
+    if not any(w.start <= start and end <= w.end for w in hours):
+        worked = ", ".join(diary.time_range(w.start, w.end, day) for w in hours)
+        there = f"their hours there that day: {worked}" if worked else "they do not work there that day"
+        return (
+            f"{practitioner} does not work at {location} at {when} for a {service.duration_minutes}-minute "
+            f"{service} ({there}). Here are the next free times."
+        )
+    away = TimeOff.objects.filter(practitioner=practitioner, start__lt=end, end__gt=start).first()
+    if away is not None:
+        return (
+            f"{practitioner} is away at {when} ({away.reason or 'time blocked'}, "
+            f"{diary.time_range(away.start, away.end, day)}). Here are the next free times."
+        )
+    return f"That time is taken: {error.message}"
+
+
 def describe_slots(slots) -> list[str]:
     """'Tue 03 Mar 2026, 10:15 GMT with Dr Helena Marsh' for each free slot offered instead."""
     names = dict(
@@ -219,6 +264,11 @@ class DiaryMixin(WagtailAdminTemplateMixin):
 
     def render(self, status: int = 200, **context):
         return self.render_to_response(self.get_context_data(**context), status=status)
+
+    def get_context_data(self, **kwargs):
+        # Where the diary was (clinic or practitioner, day, view): every form carries it and goes back there.
+        kwargs.setdefault("next", get_valid_next_url_from_request(self.request))
+        return super().get_context_data(**kwargs)
 
     def may(self, action: str) -> bool:
         return diary_permission(self.request.user, action)
@@ -281,7 +331,11 @@ class DiaryView(DiaryMixin, TemplateView):
             locations=locations,
             practitioners=everyone or data.practitioners,
         )  # fmt: skip
+        subject = {"practitioner": self.practitioner.pk} if self.practitioner else {"location": self.location.pk}
+        here = self.here = diary_url(**subject, day=day, view=view)
+        may_book = self.may(APPOINTMENTS)
         context = {
+            "here": here,
             "query_form": query_form,
             "day": day,
             "days": days,
@@ -292,7 +346,7 @@ class DiaryView(DiaryMixin, TemplateView):
             "zone": diary.zone_names(day) if view == "day" else "",
             "notes": [f"{diary.long_day(d)}: {diary.clock_change_note(d)}" for d in days if diary.clock_change_note(d)],
             "navigation": self.navigation(day, view),
-            "may_book": self.may(APPOINTMENTS),
+            "may_book": may_book,
             "may_block": self.may(BLOCK),
         }
         if self.practitioner is not None:
@@ -301,6 +355,8 @@ class DiaryView(DiaryMixin, TemplateView):
                 diary.ColumnSource(d, diary.short_day(d), d, data.working(person, d, True), data.entries(person))
                 for d in days
             ]
+            for column in columns if may_book else ():
+                column.free = book_links(self.practitioner, column.working, column.entries, here)
             context["grid"] = diary.day_grid(columns)
         elif view == "week":
             rows = [
@@ -313,6 +369,8 @@ class DiaryView(DiaryMixin, TemplateView):
                 diary.ColumnSource(p.pk, p.display_name, day, data.working(p.pk, day), data.entries(p.pk), obj=p)
                 for p in data.practitioners
             ]
+            for column in columns if may_book else ():
+                column.free = book_links(column.obj, column.working, column.entries, here)
             shown = [c for c in columns if c.working or diary.on_day(c.entries, day)]
             context["grid"] = diary.day_grid(shown) if shown else None
         return self.render(**context)
@@ -335,6 +393,8 @@ class DiaryView(DiaryMixin, TemplateView):
             query["location"] = self.location.pk
         if day := self.request.GET.get("day", "")[:10]:
             query["day"] = day
+        if here := getattr(self, "here", ""):
+            query["next"] = here
         buttons = []
         if self.may(APPOINTMENTS):
             url = reverse("booking_diary_book") + "?" + urlencode(query)
@@ -379,7 +439,8 @@ class BookView(DiaryMixin, TemplateView):
                 now=now(), by=request.user, staff=True, override_reason=data["override_reason"],
             )  # fmt: skip
         except SlotUnavailable as error:
-            self.error(error.message, describe_slots(error.alternatives))
+            why = why_unavailable(error, data["service"], data["practitioner"], data["location"], data["start"])
+            self.error(why, describe_slots(error.alternatives))
             return self.render(status=409, form=form)
         except BookingError as error:
             self.error(error.message)
@@ -473,11 +534,11 @@ class AppointmentView(DiaryMixin, TemplateView):
             rests_others=resting_on(appointment, now())
             if appointment.status in (Status.CONFIRMED, Status.ARRIVED)
             else [],
-            status_moves=[
-                (s.value, s.label) for s in (Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW) if s in allowed
-            ],  # fmt: skip
-            diary_day_url=diary_url(location=appointment.location_id, day=local_start.date()),
-            next=get_valid_next_url_from_request(self.request),
+            # 'Did not attend' is offered once the appointment has started (the service refuses it before).
+            status_moves=[(s.value, s.label) for s in (Status.ARRIVED, Status.COMPLETED) if s in allowed],
+            may_mark_missed=Status.NO_SHOW in allowed and appointment.start <= now(),
+            diary_day_url=get_valid_next_url_from_request(self.request)
+            or diary_url(location=appointment.location_id, day=local_start.date()),
         )
         return context
 
@@ -508,7 +569,11 @@ class MoveView(AppointmentView):
                 now=now(), by=request.user, enforce_window=False, override_reason=form.cleaned_data["override_reason"],
             )  # fmt: skip
         except SlotUnavailable as error:
-            return self.refused(error.message, 409, describe_slots(error.alternatives), move_form=form)
+            why = why_unavailable(
+                error, appointment.service, form.cleaned_data["practitioner"], appointment.location,
+                form.cleaned_data["start"],
+            )  # fmt: skip
+            return self.refused(why, 409, describe_slots(error.alternatives), move_form=form)
         except CancellationRefused as error:
             return self.refused(error.message, 409, move_form=form)
         except BookingError as error:
@@ -525,10 +590,11 @@ class CancelView(AppointmentView):
         form = CancelForm(request.POST)
         if not form.is_valid():
             self.form_errors(form)
-            return self.render(status=400)
+            return self.render(status=400, open_form="cancel")
         try:
             cancelled = cancel_appointment(
                 self.appointment, now=now(), by=request.user, enforce_window=False,
+                note=f"Cancelled by staff: {form.cleaned_data['reason'].strip()}",
                 override_reason=form.cleaned_data["override_reason"],
             )  # fmt: skip
         except BookingError as error:
@@ -545,7 +611,7 @@ class StatusView(AppointmentView):
         form = StatusForm(request.POST)
         if not form.is_valid():
             self.form_errors(form)
-            return self.render(status=400)
+            return self.render(status=400, open_form="status")
         status = Status(form.cleaned_data["status"])
         try:
             marked = mark_attendance(
@@ -554,6 +620,7 @@ class StatusView(AppointmentView):
                 now=now(),
                 by=request.user,
                 override_reason=form.cleaned_data["override_reason"],
+                note=form.cleaned_data["reason"],
             )
         except BookingError as error:
             return self.refused(error.message, 409)

@@ -155,11 +155,24 @@ def check_patient(service: Service, patient: Patient, start: datetime, now: date
         raise BookingError("Please check the date of birth.")
     treatment = service.treatment
     if treatment is not None and treatment.prescription_only and age_on(dob, local(start).date()) < ADULT_AGE:
-        raise NotEligible(
-            f"Sorry, we cannot book '{service.name}' for anyone under 18. It involves a prescription-only "
-            "medicine, and the law in England does not allow us to give or arrange it for under-18s for "
-            "cosmetic reasons. Please phone the clinic if you would like to talk about other options."
+        raise NotEligible(under_18_refusal(service))
+
+
+def under_18_refusal(service: Service) -> str:
+    """Why an under-18 cannot book this online, in words that fit the treatment's use (its page's category)."""
+    if service.treatment.category == service.treatment.Category.MEDICAL:
+        return (
+            f"Sorry, we cannot book '{service.name}' for anyone under 18 online. It involves a prescription-only "
+            "medicine, and for a medical problem like this a young person needs a doctor's assessment first, "
+            "usually through their GP or a hospital specialist; we do not arrange that online. Please phone the "
+            "clinic or talk to your GP about what could help."
         )
+    return (
+        f"Sorry, we cannot book '{service.name}' for anyone under 18. It involves a prescription-only medicine "
+        "used for cosmetic reasons, and in England the Botulinum Toxin and Cosmetic Fillers (Children) Act 2021 "
+        "does not allow us to give or arrange it for under-18s, even with a parent's consent. Please phone the "
+        "clinic if you would like to talk about other options."
+    )
 
 
 def long_date(day: date, weekday: bool = False) -> str:
@@ -742,8 +755,10 @@ def cancel_resting_on(appointment: Appointment, now: datetime, by=None) -> list[
     return stranded
 
 
-def mark_attendance(appointment: Appointment, status: str, now: datetime | None = None, by=None, override_reason=""):
-    """Staff mark an appointment arrived, completed or did not attend.
+def mark_attendance(
+    appointment: Appointment, status: str, now: datetime | None = None, by=None, override_reason="", note: str = ""
+):
+    """Staff mark an appointment arrived, completed or did not attend, with an optional `note` for the history.
 
     "Did not attend" only once the appointment has started; a missed consultation takes the
     treatment bookings that rested on it with it (as a cancelled one does), unless staff keep them
@@ -755,7 +770,7 @@ def mark_attendance(appointment: Appointment, status: str, now: datetime | None 
             f"This appointment starts at {format_local(appointment.start)}: it can be marked 'did not attend' "
             "only once it has started. To call it off beforehand, cancel it."
         )
-    note = "From the diary"
+    note = f"From the diary: {note.strip()}" if note.strip() else "From the diary"
     keep = bool(override_reason.strip())
     if keep:
         note = f"{note}; later treatments kept: {override_reason.strip()}"[:200]

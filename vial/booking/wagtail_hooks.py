@@ -8,6 +8,7 @@ one from this listing. Times show in Europe/London with the zone named.
 
 from django import forms
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
@@ -47,6 +48,26 @@ appointment_permission_policy = ReadOnlyPermissionPolicy(Appointment)
 register_permission_policy(Appointment, appointment_permission_policy, exact_class=True)
 
 
+class SetUpViewSet(ModelViewSet):
+    """Set-up data (clinics, rooms, practitioners, services, rotas, time off, closures): in the menu only
+    for users who may add, change or delete it.
+
+    Seeing these rows alone is no use to anyone at the desk: the diary already shows the rota hours and
+    blocks, so a view-only permission (which reception and practitioners have, for the diary's sake)
+    does not put a read-only listing in their menu. The listing itself still follows the model's
+    permissions.
+    """
+
+    @cached_property
+    def menu_item_class(self):
+        policy = self.permission_policy
+
+        def is_shown(_item, request):
+            return policy.user_has_any_permission(request.user, ["add", "change", "delete"])
+
+        return type(f"{self.model.__name__}MenuItem", (MenuItem,), {"is_shown": is_shown})
+
+
 def index_view(*related: str) -> type[IndexView]:
     """An index view that fetches the related rows its columns show in the same query (no N+1)."""
 
@@ -57,7 +78,7 @@ def index_view(*related: str) -> type[IndexView]:
     return RelatedIndexView
 
 
-class LocationViewSet(ModelViewSet):
+class LocationViewSet(SetUpViewSet):
     model = Location
     icon = "site"
     index_view_class = index_view("page")
@@ -67,7 +88,7 @@ class LocationViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class RoomViewSet(ModelViewSet):
+class RoomViewSet(SetUpViewSet):
     model = Room
     icon = "home"
     index_view_class = index_view("location")
@@ -76,7 +97,7 @@ class RoomViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class PractitionerViewSet(ModelViewSet):
+class PractitionerViewSet(SetUpViewSet):
     model = Practitioner
     icon = "user"
     list_display = ["display_name", "is_prescriber", "is_injector", "is_therapist", "regulator", "active"]
@@ -91,7 +112,7 @@ class PractitionerViewSet(ModelViewSet):
     ]
 
 
-class ServiceViewSet(ModelViewSet):
+class ServiceViewSet(SetUpViewSet):
     model = Service
     icon = "tasks"
     index_view_class = index_view("treatment")
@@ -100,7 +121,7 @@ class ServiceViewSet(ModelViewSet):
     search_fields = ["name"]
 
 
-class WeeklyRotaViewSet(ModelViewSet):
+class WeeklyRotaViewSet(SetUpViewSet):
     model = WeeklyRota
     icon = "calendar"
     index_view_class = index_view("practitioner", "location")
@@ -110,7 +131,7 @@ class WeeklyRotaViewSet(ModelViewSet):
     ordering = ["practitioner__display_name", "weekday", "start_time"]
 
 
-class TimeOffViewSet(ModelViewSet):
+class TimeOffViewSet(SetUpViewSet):
     model = TimeOff
     icon = "time"
     index_view_class = index_view("practitioner")
@@ -120,7 +141,7 @@ class TimeOffViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class ClinicClosureViewSet(ModelViewSet):
+class ClinicClosureViewSet(SetUpViewSet):
     """Days a clinic takes no online bookings, and bank holidays a clinic opens (see `closed_days`)."""
 
     model = ClinicClosure
@@ -141,7 +162,7 @@ class AppointmentViewSet(ModelViewSet):
     add_to_reference_index = False
     copy_view_enabled = False
     inspect_view_enabled = True
-    list_display = ["start", "service", "practitioner", "location", "room", "status"]
+    list_display = ["start", "patient_name", "service", "practitioner", "location", "room", "status"]
     list_filter = ["status", "location", "practitioner"]
     ordering = ["-start", "-pk"]
     list_per_page = 50
