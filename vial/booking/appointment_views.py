@@ -22,8 +22,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vial.website.models import ClinicSettings
+
 from . import links
 from .availability import wall_clock_to_utc
+from .messages import clinic_details
 from .models import Appointment, Practitioner, format_local, local
 from .queries import find_slots
 from .services import (
@@ -59,7 +62,7 @@ def _problem(
 ) -> HttpResponse:
     context = {"title": title, "message": message}
     if appointment is not None:
-        context.update(_summary(appointment))
+        context.update(_summary(appointment, request))
     return _render(request, "problem", context, status=status)
 
 
@@ -87,7 +90,7 @@ def _moved_to(appointment: Appointment) -> Appointment | None:
     return Appointment.objects.filter(moved_from=appointment).only("start").first()
 
 
-def _summary(appointment: Appointment) -> dict:
+def _summary(appointment: Appointment, request: HttpRequest | None = None) -> dict:
     """What the pages show about an appointment: no personal details, times in UK time."""
     moved_to = _moved_to(appointment)
     return {
@@ -96,6 +99,8 @@ def _summary(appointment: Appointment) -> dict:
         "service": appointment.service.name,
         "practitioner": appointment.practitioner.display_name,
         "location": appointment.location.name,
+        # Its own clinic's phone, as the e-mails give it (the page's ClinicSettings: no second look-up).
+        "clinic": clinic_details(appointment, ClinicSettings.for_request(request) if request else None),
         "when": format_local(appointment.start),
         "ends": f"{local(appointment.end):%H:%M}",
         "status": label(appointment.status),
@@ -132,7 +137,7 @@ def detail(request: HttpRequest, signed: str) -> HttpResponse:
     if isinstance(appointment, HttpResponse):
         return appointment
     now = timezone.now()
-    context = _summary(appointment)
+    context = _summary(appointment, request)
     deadline = appointment.start - timedelta(hours=appointment.service.cancellation_window_hours)
     context.update(
         {
@@ -168,7 +173,7 @@ def cancel(request: HttpRequest, signed: str) -> HttpResponse:
     if refusal := _refusal(appointment, now, "cancelled"):
         return _problem(request, CONFLICT, "This appointment cannot be cancelled online", refusal, appointment)
     # A consultation takes the treatments booked on its strength with it: say so before the patient agrees.
-    return _render(request, "cancel", {**_summary(appointment), "also": resting_on(appointment, now)})
+    return _render(request, "cancel", {**_summary(appointment, request), "also": resting_on(appointment, now)})
 
 
 # --- Confirming a new e-mail address -------------------------------------------------------------
@@ -199,7 +204,8 @@ def confirm(request: HttpRequest, signed: str) -> HttpResponse:
         except BookingError as error:  # lapsed meanwhile, or the consultation it needed has gone
             return _problem(request, CONFLICT, "We could not confirm this booking", error.message, appointment)
         return redirect(reverse("appointment:detail", args=[signed]) + "?confirmed=1")
-    return _render(request, "confirm", {**_summary(appointment), "confirm_by": format_local(appointment.held_until)})
+    context = {**_summary(appointment, request), "confirm_by": format_local(appointment.held_until)}
+    return _render(request, "confirm", context)
 
 
 # --- Moving ------------------------------------------------------------------------------------
@@ -260,7 +266,7 @@ def _move_page(
         }
         for slot in by_day.get(day, ())
     ]
-    context = _summary(appointment)
+    context = _summary(appointment, request)
     context.update(
         {
             "day": day,

@@ -40,16 +40,20 @@ class Clinic:
     email: str
 
 
-def clinic_details(appointment: Appointment) -> Clinic:
-    """The clinic's name, and the phone number and address patients should use for this appointment."""
+def clinic_details(appointment: Appointment, clinic=None) -> Clinic:
+    """The clinic's name, and the phone number and address patients should use for this appointment.
+
+    `clinic` is the site's ClinicSettings when the caller has them (a page: `ClinicSettings.for_request`).
+    """
     from wagtail.models import Site
 
     from vial.website.models import ClinicSettings
 
     name, phone, email = settings.WAGTAIL_SITE_NAME, "", ""
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        clinic = ClinicSettings.for_site(site)
+    if clinic is None:
+        site = Site.objects.filter(is_default_site=True).first()
+        clinic = ClinicSettings.for_site(site) if site is not None else None
+    if clinic is not None:
         name, phone, email = clinic.name or name, clinic.phone, clinic.email
     page = appointment.location.page
     if page is not None:

@@ -669,7 +669,9 @@ def confirm_online(appointment: Appointment, now: datetime | None = None) -> App
 
 def get_by_token(token: str) -> Appointment:
     appointment = (
-        Appointment.objects.select_related("service", "practitioner", "location").filter(cancel_token=token).first()
+        Appointment.objects.select_related("service", "practitioner", "location__page")
+        .filter(cancel_token=token)
+        .first()
         if isinstance(token, str) and token
         else None
     )
