@@ -46,6 +46,17 @@ def section_url(context, slug):
     return chrome.section_url(context["request"], slug)
 
 
+#: The pages every form that takes personal details links to, by slug (top-level pages).
+LEGAL_PAGES = ("privacy", "complaints")
+
+
+@register.inclusion_tag("components/legal_links.html", takes_context=True)
+def legal_links(context, intro=""):
+    """Links to the privacy notice and the complaints procedure, where they exist (no query: see chrome.py)."""
+    pages = {item["slug"]: item for item in chrome.sections(context["request"])}
+    return {"intro": intro, "links": [pages[slug] for slug in LEGAL_PAGES if slug in pages]}
+
+
 @register.inclusion_tag("components/footer.html", takes_context=True)
 def site_footer(context):
     # Lazy: the lists are built (and queried) only when the cached footer fragment is rebuilt.
