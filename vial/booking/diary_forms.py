@@ -77,9 +77,19 @@ class BookForm(forms.Form):
     day = forms.DateField(widget=AdminDateInput)
     time = forms.TimeField(widget=AdminTimeInput, help_text="UK time, e.g. 10:30.")
     patient_name = NameField(max_length=200)
-    patient_email = forms.EmailField(label="Patient's e-mail address")
     patient_phone = forms.CharField(max_length=30, required=False, label="Patient's phone")
-    patient_date_of_birth = forms.DateField(label="Patient's date of birth", widget=AdminDateInput)
+    patient_email = forms.EmailField(
+        label="Patient's e-mail address",
+        required=False,
+        help_text="For the confirmation and reminders. A phone number or an e-mail address is needed.",
+    )
+    patient_date_of_birth = forms.DateField(
+        label="Patient's date of birth",
+        required=False,
+        # The browser's own date field: typed, and no pop-up calendar over the Book button.
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}, format="%Y-%m-%d"),
+        help_text="Needed for prescription-only treatments and their consultations (over-18s only).",
+    )
     override_reason = override_field("a prescriber has assessed the patient in person for this treatment")
 
     def clean_patient_phone(self) -> str:
@@ -94,6 +104,9 @@ class BookForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         cleaned["start"] = _instant(self, "day", "time")
+        phone_ok = cleaned.get("patient_phone") or "patient_phone" in self.errors
+        if not (cleaned.get("patient_email") or phone_ok or "patient_email" in self.errors):
+            self.add_error("patient_phone", "Please give a way to reach the patient: a phone number or an e-mail.")
         return cleaned
 
     @property
@@ -101,9 +114,9 @@ class BookForm(forms.Form):
         data = self.cleaned_data
         return Patient(
             name=data["patient_name"],
-            email=data["patient_email"],
+            email=data["patient_email"] or "",
             date_of_birth=data["patient_date_of_birth"],
-            phone=data["patient_phone"],
+            phone=data["patient_phone"] or "",
         )
 
 

@@ -380,7 +380,9 @@ class Appointment(models.Model):
         null=True, blank=True, help_text="Which of the room's places (0 to capacity - 1) it uses."
     )
     patient_name = models.CharField(max_length=200)
-    patient_email = models.EmailField()
+    patient_email = models.EmailField(
+        blank=True, help_text="Empty only for a patient booked by staff without one: no e-mails are sent then."
+    )
     patient_phone = models.CharField(max_length=30, blank=True)
     patient_date_of_birth = models.DateField(null=True, blank=True)
     start = models.DateTimeField()
@@ -474,7 +476,7 @@ class Appointment(models.Model):
                     ("patient_date_of_birth", RangeOperators.EQUAL),
                     (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
                 ],
-                condition=Q(status__in=BLOCKING_STATUSES),
+                condition=Q(status__in=BLOCKING_STATUSES) & ~Q(patient_email=""),  # no address: not recognised
                 violation_error_message="The patient already has an appointment at this time.",
             ),
         ]

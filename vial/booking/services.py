@@ -137,16 +137,33 @@ def age_on(date_of_birth: date, day: date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
-def check_patient(service: Service, patient: Patient, start: datetime, now: datetime) -> None:
-    """The patient's details are plausible and they may book this service at `start`."""
+def check_patient(service: Service, patient: Patient, start: datetime, now: datetime, staff: bool = False) -> None:
+    """The patient's details are plausible and they may book this service at `start`.
+
+    Online, everyone gives an e-mail address (the confirmation and its links go there) and a date of
+    birth. Staff (`staff=True`: walk-ins, phone bookings) need a name and a way to reach the patient,
+    an e-mail address or a phone number, and the date of birth only where the age rule needs it (a
+    prescription-only treatment's services). A patient without an address is sent no e-mails.
+    """
     if not patient.name.strip():
         raise BookingError("Please give the patient's name.")
-    try:
-        validate_email(patient.email)
-    except ValidationError as error:
-        raise BookingError("Please give a valid e-mail address.") from error
+    if patient.email.strip() or not staff:
+        try:
+            validate_email(patient.email)
+        except ValidationError as error:
+            raise BookingError("Please give a valid e-mail address.") from error
+    elif not patient.phone.strip():
+        raise BookingError("Please give a way to reach the patient: an e-mail address or a phone number.")
     dob = patient.date_of_birth
+    age_rule = service.treatment is not None and service.treatment.prescription_only
+    if dob is None and staff and not age_rule:
+        return
     if dob is None:
+        if staff:
+            raise BookingError(
+                f"Please give the patient's date of birth: '{service.name}' involves a prescription-only "
+                "medicine, for adults only, so the age must be checked."
+            )
         raise BookingError("Please give the patient's date of birth.")
     today = local(now).date()
     if dob > today:
@@ -197,8 +214,7 @@ def check_retreatment_interval(service: Service, patient: Patient, start: dateti
     day = local(start).date()
     others = (
         Appointment.objects.filter(
-            patient_email__iexact=patient.email.strip(),
-            patient_date_of_birth=patient.date_of_birth,
+            same_patient(patient.email, patient.date_of_birth),
             service__treatment=treatment,
             service__kind__in=TREATING_KINDS,
             status__in=COUNTED_TREATMENTS,
@@ -237,7 +253,12 @@ OVERRIDE_NOTE = "Consultation-first rule overridden by staff: "
 
 
 def same_patient(email: str, date_of_birth: date | None) -> Q:
-    """Appointments of this patient, recognised by e-mail address and date of birth until the patients app."""
+    """Appointments of this patient, recognised by e-mail address and date of birth until the patients app.
+
+    A patient booked at the desk without an e-mail address is recognised nowhere else (no match).
+    """
+    if not email.strip():
+        return Q(pk__in=[])
     return Q(patient_email__iexact=email.strip(), patient_date_of_birth=date_of_birth)
 
 
@@ -556,7 +577,7 @@ def book_appointment(
     if timezone.is_naive(start) or timezone.is_naive(now):
         raise BookingError("Times must carry a time zone.")
     start = start.astimezone(UTC)
-    check_patient(service, patient, start, now)
+    check_patient(service, patient, start, now, staff=staff)
     check_retreatment_interval(service, patient, start, now)
     try:
         check_consultation_first(service, patient, start, now)

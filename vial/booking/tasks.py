@@ -88,10 +88,11 @@ def send_once(appointment_id: int, kind: str, now: datetime | None = None) -> bo
     now = now or timezone.now()
     field, due, build = KINDS[kind]
     unsent = Appointment.objects.filter(due(now), pk=appointment_id, **{f"{field}__isnull": True})
+    unsent = unsent.exclude(patient_email="")  # booked at the desk without an address: nothing to send
     # Read first: a message already sent or no longer due costs no write (and no SQLite write lock).
     claimed = unsent.exists() and unsent.update(**{field: now}) == 1
     if not claimed:
-        logger.info("Appointment %s: %s not sent (already sent, or no longer due)", appointment_id, kind)
+        logger.info("Appointment %s: %s not sent (already sent, not due, or no address)", appointment_id, kind)
         return False
     appointment = Appointment(pk=appointment_id)
     try:
@@ -156,6 +157,7 @@ def due_confirmations(now: datetime) -> list[int]:
             start__gt=now,
             created_at__lte=now - CONFIRMATION_GRACE,
         )
+        .exclude(patient_email="")  # no address, nothing to send (so never a reminder either)
         .order_by("start")
         .values_list("pk", flat=True)
     )
