@@ -153,6 +153,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the admin shows its own default avatar: no call to Gravatar (CSP)
 
 # Front cache purge on publish (nginx proxy cache or Varnish); off unless a URL is set.
 if env_str("FRONTEND_CACHE_URL"):
