@@ -222,4 +222,5 @@ SEARCH_SYNONYMS = {
     "gums": "gummy smile",
     "jowly": "jowls jawline",
     "lips": "filler lips",
+    "botox": "wrinkles frown forehead crow's feet",  # the brand patients type; our pages name the problem
 }
