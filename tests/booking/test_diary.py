@@ -690,9 +690,10 @@ def test_each_empty_slot_in_the_day_view_books_there_and_comes_back(reception, d
     slots = [query_of(u) for u in links(page, reverse("booking_diary_book")) if "time" in query_of(u)]
     first = [q["time"] for q in slots if q["practitioner"] == str(diary.practitioners[0].pk)]
     second = [q["time"] for q in slots if q["practitioner"] == str(diary.practitioners[1].pk)]
-    # a quarter hour each, inside the rota (09:00-17:00), never over the appointment or the block
-    assert first[:4] == ["09:00", "09:15", "09:30", "09:45"] and first[-1] == "16:45"
-    assert not {"10:00", "10:15", "12:00", "12:45"} & set(first) and "10:30" in first
+    # a quarter hour each, inside the rota (09:00-17:00), never over the appointment (with its buffers:
+    # 09:55-10:40) or the block
+    assert first[:4] == ["09:00", "09:15", "09:30", "10:45"] and first[-1] == "16:45"
+    assert not {"09:45", "10:00", "10:15", "10:30", "12:00", "12:45"} & set(first) and "11:45" in first
     assert len(second) == 32
     assert all(q["location"] == str(diary.location.pk) and q["day"] == "2026-03-03" for q in slots)
     assert 'aria-label="Book Dr Test Practitioner 0 at 09:15 on Tuesday 3 March 2026"' in text(page)

@@ -194,7 +194,10 @@ def book_links(practitioner: Practitioner, working, entries, back: str) -> list[
     """The empty slots of a practitioner's column, each an entry whose `obj` is the link to book there
     (clinic, practitioner, day and time filled in, and the way `back` to this diary) and `label` says so."""
     links = []
-    for slot in diary.free_slots(working, [e for e in entries if e.kind != "working"], not_before=now()):
+    # Appointments keep their practitioner busy with their buffers (preparation, clearing up) too.
+    busy = [diary.Entry(e.kind, e.obj.blocked_start, e.obj.blocked_end) if e.kind == "appointment" else e
+            for e in entries]  # fmt: skip
+    for slot in diary.free_slots(working, busy, not_before=now()):
         start = diary.local(slot.start)
         query = {"location": slot.obj, "practitioner": practitioner.pk, "day": start.date().isoformat(),
                  "time": f"{start:%H:%M}", "next": back}  # fmt: skip
