@@ -175,7 +175,7 @@ def test_a_practitioners_day_and_week(reception, diary):
     assert "Test clinic" in day  # the clinic of each rota stretch and appointment
     week = text(reception.get(url + "&view=week"))
     assert "Sat 7 Mar" in week and "09:15–09:45" in week and "Bea Other" in week
-    assert week.count("Alex Example") == 1  # on its own day only
+    assert week.count(">Alex Example<") == 1  # on its own day only
     assert "00:00" not in week  # nothing pulled the grid to midnight
 
 
@@ -872,3 +872,19 @@ def test_the_appointment_list_names_the_patient(client, diary):
     client.force_login(demo_staff("rita", "Reception"))
     page = text(client.get(reverse("booking_appointments:index")))
     assert "Patient name" in page and "Alex Example" in page
+
+
+def test_short_appointments_are_drawn_compact_and_the_week_in_equal_columns(reception, diary):
+    from vial.booking.models import Service
+
+    review = Service.objects.create(name="Review", kind=Service.Kind.REVIEW, duration_minutes=15, price=0)
+    diary.practitioners[0].services.add(review)
+    book(diary, at(TUESDAY, 11), service=review)
+    book(diary, at(TUESDAY, 14), patient=OTHER)
+    page = text(reception.get(day_url(diary.location, TUESDAY)))
+    # 15 minutes: time and patient on one line, the service on the next; the status for screen readers
+    short = page[page.index("diary-entry--compact") : page.index("</a>", page.index("diary-entry--compact"))]
+    assert "11:00–11:15" in short and "Alex Example" in short and "Review" in short
+    assert page.count("diary-entry--compact") == 1  # the 30-minute one has room for everything
+    week = text(reception.get(day_url(diary.location, TUESDAY, view="week")))
+    assert "diary-week__table" in week and week.count("diary-entry--compact") == 2

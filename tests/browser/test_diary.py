@@ -2,7 +2,8 @@
 
 Signs in as the demo's receptionist, clicks an empty slot in a clinic's day to book a walk-in
 (no e-mail address) there, finds the booking in the same day, sees that 'did not attend' is not
-offered for it before it starts, and cancels it with a reason that the history keeps.
+offered for it before it starts, and cancels it with a reason that the history keeps. On the way:
+nothing covers the Book button, short appointments show in full, and the week fits the page.
 """
 
 import io
@@ -74,8 +75,7 @@ def test_reception_books_by_clicking_an_empty_slot_and_cancels_with_a_reason(dia
         raise AssertionError("no quiet stretch in the demo diary in the next three weeks")
     diary_url = f"{site}/admin/diary/?location={slot['location']}&day={day:%Y-%m-%d}&view=day"  # this one
     practitioner = Practitioner.objects.get(pk=slot["practitioner"])
-    service = practitioner.services.filter(active=True, treatment__prescription_only=False).first()
-    service = service or practitioner.services.filter(active=True).order_by("duration_minutes").first()
+    service = practitioner.services.filter(active=True).order_by("duration_minutes", "pk").first()  # 15 minutes
 
     # Click the empty slot: the form opens with the clinic, practitioner, day and time filled in.
     page.locator(f'a.diary-free[href="{slot["href"]}"]').click()
@@ -98,6 +98,11 @@ def test_reception_books_by_clicking_an_empty_slot_and_cancels_with_a_reason(dia
     assert page.url == diary_url
     entry = page.locator("a.diary-entry", has_text=PATIENT)
     expect(entry).to_be_visible()
+    # Every appointment shows in full, the 15-minute ones too (nothing clipped).
+    clipped = page.locator(".diary-entry").evaluate_all(
+        "entries => entries.filter(e => e.scrollHeight > e.clientHeight + 1).map(e => e.innerText)"
+    )
+    assert clipped == []
     appointment = Appointment.objects.get(patient_name=PATIENT)
     assert appointment.patient_email == "" and appointment.status == Status.CONFIRMED
     assert appointment.start.astimezone(LONDON).strftime("%H:%M") == slot["time"]
@@ -120,4 +125,10 @@ def test_reception_books_by_clicking_an_empty_slot_and_cancels_with_a_reason(dia
     expect(page.locator("a.diary-entry", has_text=PATIENT)).to_have_count(0)
     appointment.refresh_from_db()
     assert appointment.status == Status.CANCELLED
+
+    # The week fits the page's width: seven days side by side, no sideways scrolling.
+    page.get_by_role("link", name="Week view").click()
+    region = page.get_by_role("region", name="Week")
+    sizes = region.evaluate("r => [r.scrollWidth, r.clientWidth, r.querySelector('table').offsetWidth]")
+    assert sizes[0] <= sizes[1] and sizes[2] >= sizes[1] - 2, sizes
     assert appointment.status_changes.last().note == f"Cancelled by staff: {REASON}"
