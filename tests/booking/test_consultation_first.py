@@ -236,7 +236,7 @@ def diary_booking(toxin, start: datetime, **extra) -> dict:
         "time": local_start.strftime("%H:%M"),
         "patient_name": ADULT.name,
         "patient_email": ADULT.email,
-        "patient_phone": ADULT.phone,
+        "patient_phone": PHONE,
         "patient_date_of_birth": ADULT.date_of_birth.isoformat(),
         **extra,
     }

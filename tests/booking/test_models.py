@@ -1,5 +1,6 @@
 """Model rules: prescribers' registration, services, rotas, and the database's own overlap guarantee."""
 
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from tests.factories import make_treatment
-from vial.booking.models import Appointment, Practitioner, Service, WeeklyRota, format_local
+from vial.booking.models import Appointment, Practitioner, Room, Service, WeeklyRota, format_local
 from vial.booking.state_machine import Status
 
 from .conftest import MONDAY, at
@@ -128,9 +129,33 @@ def test_the_database_refuses_what_the_check_missed(diary, monkeypatch):
     first = services.book_appointment(diary.service, diary.practitioners[0], diary.location, start, ADULT, now=NOW)
     stale = [Slot(start, start + timedelta(minutes=30), diary.practitioners[0].pk, diary.location.pk, None, None)]
     monkeypatch.setattr(services, "find_slots", lambda *args, **kwargs: stale if "practitioner" in kwargs else [])
+    someone_else = replace(ADULT, email="sam@example.com")
     with pytest.raises(services.SlotUnavailable) as refused:
-        services.book_appointment(diary.service, diary.practitioners[0], diary.location, start, ADULT, now=NOW)
+        services.book_appointment(diary.service, diary.practitioners[0], diary.location, start, someone_else, now=NOW)
     assert refused.value.caught_by_database
+    assert list(Appointment.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+@postgres_only
+def test_the_database_refuses_one_patient_in_two_places_when_the_check_missed(diary, monkeypatch):
+    """The same patient with two practitioners at once, both checks passed (as in a race): refused."""
+    from vial.booking import services
+
+    from .conftest import ADULT, NOW
+
+    start = at(TUESDAY, 10)
+    first = services.book_appointment(diary.service, diary.practitioners[0], diary.location, start, ADULT, now=NOW)
+    monkeypatch.setattr(services, "check_patient_free", lambda *args: None)
+    Room.objects.create(location=diary.location, name="Second room")
+    with pytest.raises(services.AlreadyBooked):
+        services.book_appointment(
+            diary.service,
+            diary.practitioners[1],
+            diary.location,
+            start,
+            replace(ADULT, email="ALEX@example.com"),
+            now=NOW,
+        )
     assert list(Appointment.objects.values_list("pk", flat=True)) == [first.pk]
 
 
@@ -141,7 +166,7 @@ def test_the_constraints_exist_in_postgres(db):
         names = [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'btree_gist'")
         assert cursor.fetchone()
-    assert {"booking_no_practitioner_overlap", "booking_no_room_overlap"} <= set(names)
+    assert {"booking_no_practitioner_overlap", "booking_no_room_overlap", "booking_no_patient_overlap"} <= set(names)
 
 
 def test_an_appointment_must_end_after_it_starts(diary):
