@@ -13,24 +13,27 @@ def demo_clinic(db):
     call_command("load_demo", verbosity=0)
 
 
-MISSPELT = {
-    "hyperhydrosis": "underarm-sweating",
-    "excesive sweating": "underarm-sweating",
-    "migrane": "migraine",
-    "mygraine attacks": "migraine",
-    "teeth grindng": "jaw-slimming-and-teeth-grinding",
-    "bottox": "forehead-lines",  # the editors' synonym: wrinkles, frown, forehead, crow's feet
-    "gummy smille": "gummy-smile",
+MISSPELT = {  # what a patient types → the treatment(s) that may come first
+    "hyperhydrosis": {"underarm-sweating"},
+    "excesive sweating": {"underarm-sweating"},
+    "migrane": {"migraine"},
+    "mygraine attacks": {"migraine"},
+    "teeth grindng": {"jaw-slimming-and-teeth-grinding"},
+    # The editors' synonym (wrinkles, frown, forehead, crow's feet): the backends rank these three differently.
+    "bottox": {"frown-lines", "forehead-lines", "crows-feet"},
+    "gummy smille": {"gummy-smile"},
 }
 
 
 def test_misspelt_words_find_the_right_treatment_first(client, demo_clinic):
-    firsts = {}
-    for typed in MISSPELT:
+    wrong = {}
+    for typed, expected in MISSPELT.items():
         response = client.get("/search/", {"q": typed})
         assert response.status_code == 200
-        firsts[typed] = [t.slug for t in response.context["treatments"]][:1]
-    assert firsts == {typed: [slug] for typed, slug in MISSPELT.items()}
+        first = next((t.slug for t in response.context["treatments"]), None)
+        if first not in expected:
+            wrong[typed] = first
+    assert wrong == {}
     page = client.get("/search/", {"q": "hyperhydrosis"}).content.decode()
     assert "Also searched for <strong>hyperhidrosis</strong> (for “hyperhydrosis”)" in page
 
