@@ -888,3 +888,64 @@ def test_short_appointments_are_drawn_compact_and_the_week_in_equal_columns(rece
     assert page.count("diary-entry--compact") == 1  # the 30-minute one has room for everything
     week = text(reception.get(day_url(diary.location, TUESDAY, view="week")))
     assert "diary-week__table" in week and week.count("diary-entry--compact") == 2
+
+
+# --- The printable day list ---------------------------------------------------------------------
+
+
+def print_url(**query) -> str:
+    return f"{reverse('booking_diary_print')}?{'&'.join(f'{k}={v}' for k, v in query.items())}"
+
+
+def test_a_clinics_day_list_to_print(reception, diary, django_assert_max_num_queries):
+    book(diary, at(TUESDAY, 10))
+    book(
+        diary,
+        at(TUESDAY, 9, 15),
+        practitioner=1,
+        patient=Patient("Bea Other", "bea@example.com", date(1985, 1, 9), "01392 123456"),
+    )
+    set_status(book(diary, at(TUESDAY, 15)), Status.CANCELLED)  # not on the list
+    book(diary, at(TUESDAY + timedelta(days=1), 10))  # another day
+    diary_page = reception.get(day_url(diary.location, TUESDAY))
+    link = next(u for u in links(diary_page, reverse("booking_diary_print")))
+    assert query_of(link) == {"location": str(diary.location.pk), "day": "2026-03-03"}
+    with django_assert_max_num_queries(12):
+        response = reception.get(link)
+    assert response.status_code == 200
+    page = text(response)
+    assert "Test clinic: Tuesday 3 March 2026" in page and "2 appointments" in page
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "|", row)).strip() for row in rows[1:]]
+    assert "09:15–09:45" in cells[0] and "Bea Other" in cells[0] and "01392 123456" in cells[0]
+    assert "Dr Test Practitioner 1" in cells[0] and "Confirmed" in cells[0]
+    assert "10:00–10:30" in cells[1] and "Alex Example" in cells[1] and "07700 900123" in cells[1]
+    assert len(cells) == 2
+    # a plain page: its own print style sheet, none of the admin's menus
+    assert "booking/day_list.css" in page and "Main menu" not in page and "wagtailadmin" not in page
+    assert html.escape(day_url(diary.location, TUESDAY)) in page  # back to the same day
+
+
+def test_a_practitioners_day_list_names_the_clinic(reception, diary):
+    book(diary, at(TUESDAY, 10))
+    book(diary, at(TUESDAY, 11), practitioner=1, patient=OTHER)
+    page = text(reception.get(print_url(practitioner=diary.practitioners[0].pk, day="2026-03-03")))
+    assert "Dr Test Practitioner 0: Tuesday 3 March 2026" in page and ">Clinic<" in page
+    assert "Alex Example" in page and "Bea Other" not in page and "Test clinic" in page
+
+
+def test_the_day_list_is_for_diary_staff_only(client, diary):
+    book(diary, at(TUESDAY, 10))
+    client.force_login(staff_user("ed"))
+    assert refused(client.get(print_url(location=diary.location.pk, day="2026-03-03")))
+    client.force_login(staff_user("vic", "booking.view_appointment"))  # may see the diary: may print it
+    assert client.get(print_url(location=diary.location.pk, day="2026-03-03")).status_code == 200
+    assert client.get(print_url(location=999999)).status_code == 404
+
+
+def test_keyboard_shortcuts_are_links_marked_for_the_diarys_script(reception, diary):
+    page = text(reception.get(day_url(diary.location, TUESDAY)))
+    assert "booking/diary.js" in page
+    for key, day in (("ArrowLeft", "2026-03-02"), ("ArrowRight", "2026-03-04")):
+        anchor = re.search(rf'<a [^>]*href="([^"]+)"[^>]*data-diary-key="{key}"', page)
+        assert anchor and f"day={day}" in html.unescape(anchor.group(1))

@@ -3,7 +3,8 @@
 Signs in as the demo's receptionist, clicks an empty slot in a clinic's day to book a walk-in
 (no e-mail address) there, finds the booking in the same day, sees that 'did not attend' is not
 offered for it before it starts, and cancels it with a reason that the history keeps. On the way:
-nothing covers the Book button, short appointments show in full, and the week fits the page.
+nothing covers the Book button, short appointments show in full, the week fits the page, the arrow
+keys turn the days, and the day list prints on its own.
 """
 
 import io
@@ -131,4 +132,26 @@ def test_reception_books_by_clicking_an_empty_slot_and_cancels_with_a_reason(dia
     region = page.get_by_role("region", name="Week")
     sizes = region.evaluate("r => [r.scrollWidth, r.clientWidth, r.querySelector('table').offsetWidth]")
     assert sizes[0] <= sizes[1] and sizes[2] >= sizes[1] - 2, sizes
+
+    # Keys: → the next week, D back to the day view, ← the day before.
+    page.wait_for_load_state()
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(rf"day={day + timedelta(days=7):%Y-%m-%d}&view=week"))
+    page.wait_for_load_state()
+    page.keyboard.press("d")
+    expect(page).to_have_url(re.compile(rf"day={day + timedelta(days=7):%Y-%m-%d}&view=day"))
+    page.wait_for_load_state()
+    page.keyboard.press("ArrowLeft")
+    expect(page).to_have_url(re.compile(rf"day={day + timedelta(days=6):%Y-%m-%d}&view=day"))
+
+    # The day list prints without the admin around it, or its own links and buttons.
+    page.get_by_role("link", name="Print day list").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{day + timedelta(days=6):%A %-d %B %Y}")
+    expect(page.get_by_role("button", name="Print")).to_be_visible()  # the script shows it
+    busy = Appointment.objects.filter(status=Status.CONFIRMED, location_id=slot["location"]).earliest("start")
+    page.goto(f"{site}/admin/diary/print/?location={slot['location']}&day={busy.local_start:%Y-%m-%d}")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("link", name="← Back to the diary")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.get_by_role("table").get_by_text(busy.patient_name).first).to_be_visible()
     assert appointment.status_changes.last().note == f"Cancelled by staff: {REASON}"

@@ -3,6 +3,7 @@
 URLs (under /admin/, registered in `wagtail_hooks.py`):
 
     diary/                            the diary: ?location=<id> or ?practitioner=<id>, &day=YYYY-MM-DD, &view=day|week
+    diary/print/                      a day's appointments as a list to print (?location= or ?practitioner=, &day=)
     diary/book/                       book an appointment (the form takes ?location=&practitioner=&day=&time=)
     diary/block/                      block a practitioner's time (adds time off)
     diary/appointments/<id>/          one appointment: details, history, and forms to move, cancel, mark
@@ -23,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -416,7 +418,51 @@ class DiaryView(DiaryMixin, TemplateView):
             "today": diary_url(**subject, day=diary.local(now()).date(), view=view),
             "day": diary_url(**subject, day=day, view="day"),
             "week": diary_url(**subject, day=day, view="week"),
+            "print": f"{reverse('booking_diary_print')}?{urlencode({**subject, 'day': day.isoformat()})}",
         }
+
+
+class DayListView(DiaryMixin, TemplateView):
+    """A clinic's or a practitioner's day as a plain list to print: time, patient, phone, service, who and
+    status, for the desk or the treatment room. A page of its own, without the admin's menus, so that it
+    prints as it shows; the same query as the diary (?location= or ?practitioner=, &day=), one query."""
+
+    template_name = "booking/diary/day_list.html"
+
+    def get(self, request, *args, **kwargs):
+        locations = list(Location.objects.order_by("name"))
+        people = list(Practitioner.objects.order_by("display_name")) if request.GET.get("practitioner") else []
+        form = DiaryQueryForm(request.GET, locations=locations, practitioners=people)
+        if not form.is_valid():
+            raise Http404("No such clinic, practitioner or day.")
+        day = form.cleaned_data["day"] or diary.local(now()).date()
+        practitioner = {p.pk: p for p in people}.get(form.cleaned_data["practitioner"])
+        location = None
+        if practitioner is None:
+            by_pk = {loc.pk: loc for loc in locations}
+            location = by_pk.get(form.cleaned_data["location"]) or next((loc for loc in locations if loc.active), None)
+            if location is None:
+                raise Http404("There are no clinics yet.")
+        span = diary.day_interval(day)
+        appointments = Appointment.objects.filter(shown_appointments(now()), start__lt=span.end, end__gt=span.start)
+        if practitioner is not None:
+            appointments = appointments.filter(practitioner=practitioner)
+        else:
+            appointments = appointments.filter(location=location)
+        appointments = appointments.select_related("service", "practitioner", "location", "room")
+        rows = [
+            (diary.time_range(a.start, a.end, day), a)
+            for a in appointments.order_by("start", "practitioner__display_name", "pk")
+        ]
+        subject = {"practitioner": practitioner.pk} if practitioner else {"location": location.pk}
+        return self.render(
+            subject=practitioner or location,
+            practitioner=practitioner,
+            day=day,
+            rows=rows,
+            zone=diary.zone_names(day),
+            diary_day_url=diary_url(**subject, day=day, view="day"),
+        )
 
 
 class BookView(DiaryMixin, TemplateView):

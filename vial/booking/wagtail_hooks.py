@@ -23,6 +23,7 @@ from .diary_views import (
     BlockView,
     BookView,
     CancelView,
+    DayListView,
     DiaryView,
     MoveView,
     StatusView,
@@ -223,6 +224,7 @@ class DiaryMenuItem(MenuItem):
 def register_diary_urls():
     return [
         path("diary/", DiaryView.as_view(), name="booking_diary"),
+        path("diary/print/", DayListView.as_view(), name="booking_diary_print"),
         path("diary/book/", BookView.as_view(), name="booking_diary_book"),
         path("diary/block/", BlockView.as_view(), name="booking_diary_block"),
         path("diary/appointments/<int:pk>/", AppointmentView.as_view(), name="booking_diary_appointment"),
