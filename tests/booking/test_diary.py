@@ -949,3 +949,44 @@ def test_keyboard_shortcuts_are_links_marked_for_the_diarys_script(reception, di
     for key, day in (("ArrowLeft", "2026-03-02"), ("ArrowRight", "2026-03-04")):
         anchor = re.search(rf'<a [^>]*href="([^"]+)"[^>]*data-diary-key="{key}"', page)
         assert anchor and f"day={day}" in html.unescape(anchor.group(1))
+
+
+# --- Where staff land ---------------------------------------------------------------------------
+
+
+def test_reception_lands_on_todays_list_with_a_way_into_the_diary(client, diary):
+    book(diary, at(MONDAY, 14))
+    book(diary, at(MONDAY, 11), practitioner=1, patient=OTHER)
+    book(diary, at(TUESDAY, 10), patient=OTHER)  # tomorrow: not listed
+    user = demo_staff("rita", "Reception")
+    client.post(reverse("wagtailadmin_login"), {"username": "rita", "password": "x" * 12})
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.wsgi_request.user == user
+    page = text(response)
+    assert "Today: Monday 2 March 2026" in page and "Test clinic</a>: 2 appointments" in page
+    assert page.index("Bea Other") < page.index("Alex Example")  # in time order: 11:00, 14:00
+    assert "11:00–11:30" in page and "Dr Test Practitioner 1" in page
+    assert html.escape(day_url(diary.location, MONDAY)) in page  # 'Open today's diary'
+    assert page.count("Bea Other") == 1  # tomorrow's booking is not on today's list
+
+
+def test_a_practitioner_sees_their_own_day(client, diary):
+    person = diary.practitioners[0]
+    person.user.groups.add(Group.objects.get_or_create(name="Practitioners")[0])
+    person.user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+        Permission.objects.get(content_type__app_label="booking", codename="view_appointment"),
+    )
+    book(diary, at(MONDAY, 14))
+    book(diary, at(MONDAY, 11), practitioner=1, patient=OTHER)  # a colleague's
+    client.force_login(person.user)
+    page = text(client.get(reverse("wagtailadmin_home")))
+    assert "Dr Test Practitioner 0</a>: 1 appointment" in page
+    assert "Alex Example" in page and "Bea Other" not in page
+    assert f"practitioner={person.pk}" in page
+
+
+def test_the_dashboard_has_no_diary_for_those_without_it(outsider, diary):
+    book(diary, at(MONDAY, 14))
+    page = text(outsider.get(reverse("wagtailadmin_home")))
+    assert "diary-today" not in page and "Alex Example" not in page

@@ -62,7 +62,9 @@ def test_reception_books_by_clicking_an_empty_slot_and_cancels_with_a_reason(dia
     page.get_by_label("Username").fill(RECEPTION_USERNAME)
     page.get_by_label("Password").fill(RECEPTION_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # Signed in, the receptionist lands on today's list, with the way into today's diary.
+    expect(page.get_by_role("heading", name=re.compile(r"^Today: "))).to_be_visible()
+    expect(page.get_by_role("link", name="Open today's diary")).to_be_visible()
 
     # A day a week or two ahead with a quiet stretch at the first clinic.
     today = timezone.now().astimezone(LONDON).date()

@@ -34,6 +34,7 @@ from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
+from wagtail.admin.ui.components import Component
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
@@ -190,6 +191,52 @@ def load_diary(days: list[date], moment: datetime, location=None, practitioner=N
         data.time_off.setdefault(time_off.practitioner_id, []).append(time_off)
     data.practitioners = sorted(people.values(), key=lambda p: (p.display_name, p.pk))
     return data
+
+
+class TodayPanel(Component):
+    """Today's list, first on the admin's dashboard, where staff land after signing in.
+
+    A panel rather than a redirect: Wagtail sends everyone to its dashboard after signing in and offers
+    no hook to send some users elsewhere, and a panel keeps the dashboard for those who use the rest
+    of the admin. It comes first (before Wagtail's own panels) and, for reception and practitioners,
+    is the only one: today's appointments with who, what, when and status, each a link to the
+    appointment, and a button to the day's diary. A practitioner (a user linked to a Practitioner)
+    sees their own day at every clinic; everyone else sees each clinic's day. Two queries.
+    """
+
+    name = "diary_today"
+    order = 10
+    template_name = "booking/diary/_today_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        moment = now()
+        day = diary.local(moment).date()
+        span = diary.day_interval(day)
+        practitioner = Practitioner.objects.filter(user_id=self.request.user.pk, active=True).first()
+        appointments = Appointment.objects.filter(shown_appointments(moment), start__lt=span.end, end__gt=span.start)
+        if practitioner is not None:
+            appointments = appointments.filter(practitioner=practitioner)
+        appointments = appointments.select_related("service", "practitioner", "location").order_by(
+            "location__name", "start", "pk"
+        )
+        groups: dict = {}
+        for appointment in appointments:
+            key = practitioner if practitioner is not None else appointment.location
+            groups.setdefault(key, []).append((diary.time_range(appointment.start, appointment.end, day), appointment))
+        if practitioner is not None:
+            links = [(practitioner, diary_url(practitioner=practitioner.pk, day=day), groups.get(practitioner, []))]
+        else:
+            links = [(loc, diary_url(location=loc.pk, day=day, view="day"), rows) for loc, rows in groups.items()]
+        return {
+            "heading": f"Today: {diary.long_day(day)}",
+            "groups": links,
+            "diary_url": links[0][1] if links else diary_url(day=day),
+            "show_location": practitioner is not None,
+            "request": self.request,
+        }
 
 
 def book_links(practitioner: Practitioner, working, entries, back: str) -> list[diary.Entry]:

@@ -27,6 +27,7 @@ from .diary_views import (
     DiaryView,
     MoveView,
     StatusView,
+    TodayPanel,
     diary_permission,
 )
 from .models import Appointment, ClinicClosure, Location, Practitioner, Room, Service, TimeOff, WeeklyRota
@@ -232,6 +233,13 @@ def register_diary_urls():
         path("diary/appointments/<int:pk>/cancel/", CancelView.as_view(), name="booking_diary_cancel"),
         path("diary/appointments/<int:pk>/status/", StatusView.as_view(), name="booking_diary_status"),
     ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_today_panel(request, panels):
+    """Staff who use the diary land on today's list: see `TodayPanel`."""
+    if diary_permission(request.user, VIEW):
+        panels.append(TodayPanel(request))
 
 
 @hooks.register(BookingViewSetGroup.submenu_hook)
