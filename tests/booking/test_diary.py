@@ -990,3 +990,17 @@ def test_the_dashboard_has_no_diary_for_those_without_it(outsider, diary):
     book(diary, at(MONDAY, 14))
     page = text(outsider.get(reverse("wagtailadmin_home")))
     assert "diary-today" not in page and "Alex Example" not in page
+
+
+def test_times_are_typed_or_picked_from_the_quarter_hours(reception, diary):
+    appointment = book(diary, at(TUESDAY, 10))
+    for url in (
+        reverse("booking_diary_book"),
+        reverse("booking_diary_block"),
+        reverse("booking_diary_appointment", args=[appointment.pk]),
+    ):
+        page = text(reception.get(url))
+        assert 'list="diary-times"' in page and '<datalist id="diary-times">' in page, url
+        assert '<option value="10:15">' in page and '<option value="07:00">' in page, url
+    move = text(reception.get(reverse("booking_diary_appointment", args=[appointment.pk])))
+    assert 'name="time" value="10:00"' in move  # the move form starts at the appointment's own time

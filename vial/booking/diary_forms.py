@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
+from wagtail.admin.widgets import AdminDateInput
 
 from vial.core.forms import NameField
 from vial.core.phones import PhoneError, clean_uk_phone, national
@@ -58,6 +58,20 @@ class DiaryQueryForm(forms.Form):
         ]
 
 
+#: The times the book and move forms suggest (a <datalist> in `_form_fields.html`): the quarter hours of a
+#: clinic's day. Any time can still be typed (e.g. 10:50); the list saves typing the usual ones.
+SUGGESTED_TIMES = [f"{minute // 60:02d}:{minute % 60:02d}" for minute in range(7 * 60, 21 * 60, 15)]
+
+
+def time_field(label: str | None = None) -> forms.TimeField:
+    """A UK wall-clock time, typed or picked from the day's quarter hours (`SUGGESTED_TIMES`)."""
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(format="%H:%M", attrs={"list": "diary-times", "autocomplete": "off", "size": 6}),
+        help_text="UK time, e.g. 10:30: type it or pick one of the quarter hours.",
+    )
+
+
 def override_field(what: str) -> forms.CharField:
     """Staff's reason to set the consultation-first rule aside, kept in the appointment's history."""
     return forms.CharField(
@@ -75,7 +89,7 @@ class BookForm(forms.Form):
     practitioner = forms.ModelChoiceField(Practitioner.objects.filter(active=True))
     service = forms.ModelChoiceField(Service.objects.filter(active=True))
     day = forms.DateField(widget=AdminDateInput)
-    time = forms.TimeField(widget=AdminTimeInput, help_text="UK time, e.g. 10:30.")
+    time = time_field()
     patient_name = NameField(max_length=200)
     patient_phone = forms.CharField(max_length=30, required=False, label="Patient's phone")
     patient_email = forms.EmailField(
@@ -125,7 +139,7 @@ class MoveForm(forms.Form):
 
     practitioner = forms.ModelChoiceField(Practitioner.objects.filter(active=True))
     day = forms.DateField(widget=AdminDateInput)
-    time = forms.TimeField(widget=AdminTimeInput, help_text="UK time, e.g. 10:30.")
+    time = time_field()
     override_reason = override_field("the treatments resting on this consultation should stay where they are")
 
     def clean(self):
@@ -173,8 +187,8 @@ class BlockForm(forms.Form):
 
     practitioner = forms.ModelChoiceField(Practitioner.objects.filter(active=True))
     day = forms.DateField(widget=AdminDateInput)
-    start_time = forms.TimeField(widget=AdminTimeInput, label="From", help_text="UK time.")
-    end_time = forms.TimeField(widget=AdminTimeInput, label="Until", help_text="UK time.")
+    start_time = time_field(label="From")
+    end_time = time_field(label="Until")
     end_day = forms.DateField(
         widget=AdminDateInput, required=False, label="Until day", help_text="Leave empty for the same day."
     )

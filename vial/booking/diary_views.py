@@ -42,6 +42,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from . import diary
 from .availability import RotaRow, rota_intervals
 from .diary_forms import (
+    SUGGESTED_TIMES,
     BlockForm,
     BookForm,
     CancelForm,
@@ -320,6 +321,7 @@ class DiaryMixin(WagtailAdminTemplateMixin):
     def get_context_data(self, **kwargs):
         # Where the diary was (clinic or practitioner, day, view): every form carries it and goes back there.
         kwargs.setdefault("next", get_valid_next_url_from_request(self.request))
+        kwargs.setdefault("suggested_times", SUGGESTED_TIMES)
         return super().get_context_data(**kwargs)
 
     def may(self, action: str) -> bool:
