@@ -221,7 +221,8 @@ def active_location(pk: int) -> Location:
 
 @api.get("/services", response={200: list[ServiceOut]}, summary="Services open for online booking")
 def list_services(request):
-    """Every active service, with its treatment, length, price, and the clinics where it can be booked.
+    """Every service open for online booking (the web flow's rule: `catalogue.bookable_services`), with its
+    treatment, length, price, deposit, and the clinics where it can be booked.
 
     Three queries whatever the number of services.
     """
