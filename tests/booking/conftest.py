@@ -5,7 +5,7 @@ today's date.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,6 +16,42 @@ from vial.booking.services import Patient
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday, GMT
 MONDAY = date(2026, 3, 2)
 ADULT = Patient(name="Alex Example", email="alex@example.com", date_of_birth=date(1990, 5, 17), phone="07700 900123")
+
+
+#: A real-looking UK mobile for forms and the API (they refuse Ofcom's drama range, 07700 900xxx).
+PHONE = "07123 456789"
+
+
+def working_day(days_ahead: int) -> date:
+    """A UK date this many days from today, moved off Sunday (no rota): for tests that go through the
+    views, which take the real clock."""
+    from django.utils import timezone
+
+    from vial.booking.models import local
+
+    day = local(timezone.now()).date() + timedelta(days=days_ahead)
+    return day + timedelta(days=1) if day.weekday() == 6 else day
+
+
+def api_booking(service, location, start: datetime, practitioner=None, **patient) -> dict:
+    """A body for POST /api/v1/bookings: ADULT's details unless `patient` says otherwise."""
+    from vial.booking.models import local
+
+    body = {
+        "service": service.pk,
+        "location": location.pk,
+        "start": local(start).isoformat(),
+        "patient": {
+            "name": ADULT.name,
+            "email": ADULT.email,
+            "phone": PHONE,
+            "date_of_birth": ADULT.date_of_birth.isoformat(),
+            **patient,
+        },
+    }
+    if practitioner is not None:
+        body["practitioner"] = practitioner.pk
+    return body
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

@@ -19,16 +19,9 @@ from vial.booking.models import Appointment, local
 from vial.booking.services import ADDRESS_CHECK_MINUTES, Patient, book_appointment
 from vial.booking.state_machine import Status
 
-from .conftest import ADULT, at, make_diary
+from .conftest import ADULT, PHONE, api_booking, at, make_diary, working_day
 
-TODAY = local(timezone.now()).date()
-PHONE = "07123 456789"
 LINK = re.compile(r"https?://\S+/appointment/(\S+?)/confirm/")
-
-
-def working_day(days_ahead: int) -> date:
-    day = TODAY + timedelta(days=days_ahead)
-    return day + timedelta(days=1) if day.weekday() == 6 else day
 
 
 DAY = working_day(4)
@@ -120,17 +113,7 @@ def test_an_address_confirmed_before_books_at_once(client, django_capture_on_com
 @pytest.mark.django_db
 def test_the_api_answers_202_and_the_link_confirms(client, django_capture_on_commit_callbacks):
     diary = make_diary()
-    body = {
-        "service": diary.service.pk,
-        "location": diary.location.pk,
-        "start": local(at(DAY, 10)).isoformat(),
-        "patient": {
-            "name": ADULT.name,
-            "email": "new.patient@example.com",
-            "phone": PHONE,
-            "date_of_birth": ADULT.date_of_birth.isoformat(),
-        },
-    }
+    body = api_booking(diary.service, diary.location, at(DAY, 10), email="new.patient@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/api/v1/bookings", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 202, response.content

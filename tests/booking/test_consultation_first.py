@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.factories import make_treatment
 from vial.booking import links
@@ -21,16 +20,7 @@ from vial.booking.models import Appointment, Service, local
 from vial.booking.services import NeedsConsultation, Patient, book_appointment
 from vial.booking.state_machine import Status
 
-from .conftest import ADULT, at, make_diary
-
-TODAY = local(timezone.now()).date()
-PHONE = "07123 456789"  # the web form refuses Ofcom's drama range (07700 900xxx)
-
-
-def working_day(days_ahead: int) -> date:
-    day = TODAY + timedelta(days=days_ahead)
-    return day + timedelta(days=1) if day.weekday() == 6 else day
-
+from .conftest import ADULT, PHONE, api_booking, at, make_diary, working_day
 
 CONSULTATION_DAY = working_day(4)
 TREATMENT_DAY = working_day(9)
@@ -53,18 +43,7 @@ def toxin(clinic):
 
 
 def api_book(client, service, location, start, **patient):
-    body = {
-        "service": service.pk,
-        "location": location.pk,
-        "start": local(start).isoformat(),
-        "patient": {
-            "name": ADULT.name,
-            "email": ADULT.email,
-            "phone": PHONE,
-            "date_of_birth": ADULT.date_of_birth.isoformat(),
-            **patient,
-        },
-    }
+    body = api_booking(service, location, start, **patient)
     return client.post("/api/v1/bookings", data=json.dumps(body), content_type="application/json")
 
 

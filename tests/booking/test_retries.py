@@ -6,7 +6,7 @@ same moment (threads, each on its own database connection), with and without an 
 
 import json
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -15,39 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vial.booking.forms import slot_key
-from vial.booking.models import Appointment, IdempotentRequest, local
+from vial.booking.models import Appointment, IdempotentRequest
 from vial.booking.state_machine import BLOCKING_STATUSES, Status
 
-from .conftest import ADULT, at, make_diary
-
-TODAY = local(timezone.now()).date()
-PHONE = "07123 456789"
-
-
-def working_day(days_ahead: int) -> date:
-    day = TODAY + timedelta(days=days_ahead)
-    return day + timedelta(days=1) if day.weekday() == 6 else day
-
+from .conftest import ADULT, PHONE, api_booking, at, make_diary, working_day
 
 DAY = working_day(4)
 
 
 def booking_body(diary, start, practitioner=None, **patient) -> dict:
-    body = {
-        "service": diary.service.pk,
-        "location": diary.location.pk,
-        "start": local(start).isoformat(),
-        "patient": {
-            "name": ADULT.name,
-            "email": ADULT.email,
-            "phone": PHONE,
-            "date_of_birth": ADULT.date_of_birth.isoformat(),
-            **patient,
-        },
-    }
-    if practitioner is not None:
-        body["practitioner"] = practitioner.pk
-    return body
+    return api_booking(diary.service, diary.location, start, practitioner, **patient)
 
 
 def post(client, body, key=None, raw=None):

@@ -40,7 +40,7 @@ from .models import (
     local,
 )
 from .queries import blocking_q, find_slots
-from .state_machine import BLOCKING_STATUSES, IllegalTransition, Status, label, set_status
+from .state_machine import IllegalTransition, Status, label, set_status
 
 logger = logging.getLogger(__name__)
 
@@ -458,12 +458,8 @@ def check_patient_free(patient: Patient, start: datetime, end: datetime, now: da
     """
     other = (
         Appointment.objects.filter(
-            same_patient(patient.email, patient.date_of_birth),
-            status__in=BLOCKING_STATUSES,
-            start__lt=end,
-            end__gt=start,
+            blocking_q(now), same_patient(patient.email, patient.date_of_birth), start__lt=end, end__gt=start
         )
-        .exclude(status=Status.HELD, held_until__lte=now)
         .select_related("service")
         .first()
     )
