@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
+from tests.concurrency import at_once
 from vial.booking.models import Appointment, Room
 from vial.booking.services import CancellationRefused, SlotUnavailable, book_appointment, cancel_appointment
 from vial.booking.state_machine import BLOCKING_STATUSES, Status
@@ -55,26 +56,12 @@ def test_fifty_clients_take_the_same_slot_exactly_one_wins():
     diary = make_diary(practitioners=2, rooms=2)
     start = at(TUESDAY, 10)
     clients = 50
-    barrier = threading.Barrier(clients)
-    results = [None] * clients
 
     def client(n):
-        try:
-            patient = replace(ADULT, email=f"patient{n}@example.com")
-            barrier.wait(timeout=60)
-            results[n] = book_appointment(
-                diary.service, diary.practitioners[0], diary.location, start, patient, now=NOW
-            )
-        except Exception as error:  # noqa: BLE001 - every outcome is inspected below
-            results[n] = error
-        finally:
-            connection.close()
+        patient = replace(ADULT, email=f"patient{n}@example.com")
+        return book_appointment(diary.service, diary.practitioners[0], diary.location, start, patient, now=NOW)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = at_once(clients, client)
 
     booked = [r for r in results if isinstance(r, Appointment)]
     refused = [r for r in results if isinstance(r, SlotUnavailable)]

@@ -5,15 +5,14 @@ same moment (threads, each on its own database connection), with and without an 
 """
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.concurrency import at_once
 from vial.booking.forms import slot_key
 from vial.booking.models import Appointment, IdempotentRequest
 from vial.booking.state_machine import BLOCKING_STATUSES, Status
@@ -130,25 +129,6 @@ def test_without_a_key_the_same_patient_is_not_booked_twice_at_once(client):
 # --- At the same moment ------------------------------------------------------------------------
 
 concurrent = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def at_once(requests: int, send) -> list:
-    barrier = threading.Barrier(requests)
-    answers = [None] * requests
-
-    def run(n):
-        try:
-            barrier.wait(timeout=30)
-            answers[n] = send(n)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers
 
 
 @concurrent

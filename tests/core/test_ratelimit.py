@@ -5,13 +5,12 @@ none answers, unless REQUIRE_REDIS=1, when they fail instead.
 """
 
 import os
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 
+from tests.concurrency import at_once
 from vial.core import ratelimit
 from vial.core.models import RateCounter
 
@@ -21,23 +20,7 @@ REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 def hammer(clients: int, limit: int, scope: str = "test:hammer") -> list[ratelimit.Verdict]:
     """`clients` threads, each on its own connection, hit one key at the same moment."""
-    barrier = threading.Barrier(clients)
-    verdicts: list = [None] * clients
-
-    def client(n):
-        try:
-            barrier.wait(timeout=30)
-            verdicts[n] = ratelimit.hit(scope, "198.51.100.7", limit, 3600)
-        except Exception as error:  # noqa: BLE001 - inspected below
-            verdicts[n] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    verdicts = at_once(clients, lambda n: ratelimit.hit(scope, "198.51.100.7", limit, 3600), timeout=60)
     errors = [v for v in verdicts if not isinstance(v, ratelimit.Verdict)]
     assert not errors, errors[:3]
     return verdicts
