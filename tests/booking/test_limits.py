@@ -1,6 +1,7 @@
 """Abuse and flaky clients, through HTTP: booking limits (web and API), the API's gate, names as typed.
 
-Limits are set per test (the test profile keeps them out of everyone else's way).
+Limits are set per test (the test profile keeps them out of everyone else's way). Only holds and
+bookings that land count against them (booking.throttle): refused attempts spend nothing.
 """
 
 import json
@@ -72,6 +73,67 @@ def test_api_bookings_for_one_email_address_stop_at_the_daily_limit(client, diar
     assert [a.status_code for a in answers] == [201, 201, 429]
     assert_error(answers[2], 429, "too_many_requests", containing="this e-mail address")
     assert 0 < int(answers[2]["Retry-After"]) <= 24 * 3600
+
+
+def test_api_attempts_that_book_nothing_spend_no_allowance(client, diary, settings):
+    """Only bookings that land count: a time that has gone (409) or a refused request (422) spends nothing."""
+    settings.BOOKING_HOLDS_PER_ADDRESS_PER_HOUR = 2
+    settings.BOOKINGS_PER_EMAIL_PER_DAY = 2
+    office = {"REMOTE_ADDR": "203.0.113.5"}
+    assert api_booking(client, diary, 0, **office).status_code == 201
+    taken = booking_json(diary, at(DAY, 10), practitioner=0, patient={"email": "late@example.com"})
+    for _ in range(5):  # the same time again and again: each told it has gone, none throttled
+        response = client.post(BOOKINGS, data=json.dumps(taken), content_type="application/json", **office)
+        assert_error(response, 409, "slot_unavailable", containing="no longer available")
+    too_young = booking_json(diary, at(DAY, 12), practitioner=0, patient={"date_of_birth": "2030-01-01"})
+    response = client.post(BOOKINGS, data=json.dumps(too_young), content_type="application/json", **office)
+    assert response.status_code == 422
+    # The e-mail address that was refused five times still has its whole allowance.
+    late = booking_json(diary, at(DAY, 11), practitioner=0, patient={"email": "late@example.com"})
+    assert client.post(BOOKINGS, data=json.dumps(late), content_type="application/json").status_code == 201
+    # The address has spent one of its two: one more lands, then the limit.
+    assert api_booking(client, diary, 2, **office).status_code == 201
+    assert_error(api_booking(client, diary, 3, **office), 429, "too_many_requests")
+    assert Appointment.objects.count() == 3
+
+
+def test_api_retries_with_an_idempotency_key_spend_nothing_when_refused(client, diary, settings):
+    settings.BOOKING_HOLDS_PER_ADDRESS_PER_HOUR = 1
+    assert api_booking(client, diary, 0, REMOTE_ADDR="198.51.100.9").status_code == 201  # someone else took 10:00
+    taken = json.dumps(booking_json(diary, at(DAY, 10), practitioner=0, patient={"email": "kim@example.com"}))
+    for n in range(3):
+        response = client.post(
+            BOOKINGS,
+            data=taken,
+            content_type="application/json",
+            REMOTE_ADDR="203.0.113.5",
+            HTTP_IDEMPOTENCY_KEY=f"k{n}",
+        )
+        assert_error(response, 409, "slot_unavailable")
+    answers = [
+        api_booking(client, diary, n, REMOTE_ADDR="203.0.113.5", HTTP_IDEMPOTENCY_KEY=f"new-{n}") for n in (1, 2)
+    ]
+    assert [a.status_code for a in answers] == [201, 429]
+
+
+def test_an_error_inside_the_booking_gives_the_count_back(client, diary, settings, monkeypatch):
+    """Nothing held, whatever the reason: the patient is told the diary is busy and may simply try again."""
+    from django.db import OperationalError
+
+    from vial.booking import services
+
+    settings.BOOKING_HOLDS_PER_ADDRESS_PER_HOUR = 1
+    real = services.book_appointment
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "book_appointment", busy)
+    for _ in range(3):
+        assert_error(api_booking(client, diary, 0, REMOTE_ADDR="203.0.113.5"), 503, "busy")
+    monkeypatch.setattr(services, "book_appointment", real)
+    assert api_booking(client, diary, 0, REMOTE_ADDR="203.0.113.5").status_code == 201
+    assert api_booking(client, diary, 1, REMOTE_ADDR="203.0.113.5").status_code == 429
 
 
 # --- API: what it reads ---------------------------------------------------------------------------
@@ -156,6 +218,23 @@ def test_web_holds_from_one_address_stop_at_the_limit_with_a_clear_429_page(diar
     assert 0 < int(answers[2]["Retry-After"]) <= 3600
     assert "no-store" in answers[2]["Cache-Control"]
     assert Appointment.objects.filter(status=Status.HELD).count() == 2
+
+
+def test_web_attempts_that_hold_nothing_spend_no_allowance_but_released_holds_stay_counted(diary, settings):
+    settings.BOOKING_HOLDS_PER_ADDRESS_PER_HOUR = 2
+    slots = free_slots(Client(), diary)
+    first = Client(REMOTE_ADDR="203.0.113.5")
+    assert hold(first, diary.service, diary.location, slots[0], email="first@example.com").status_code == 302
+    for n in range(4):  # others behind the same address try the same time: told it has gone, not throttled
+        late = Client(REMOTE_ADDR="203.0.113.5")
+        response = hold(late, diary.service, diary.location, slots[0], email=f"late{n}@example.com")
+        assert response.status_code == 200
+        assert "is no longer available" in text(response), text(response)[:500]
+    # The first hold, released, still counts: one more lands, then the limit.
+    Appointment.objects.filter(status=Status.HELD).update(status=Status.CANCELLED)
+    assert hold(Client(REMOTE_ADDR="203.0.113.5"), diary.service, diary.location, slots[4]).status_code == 302
+    response = hold(Client(REMOTE_ADDR="203.0.113.5"), diary.service, diary.location, slots[8], email="x@example.com")
+    assert response.status_code == 429
 
 
 def test_one_browser_keeps_at_most_three_live_holds_the_oldest_is_released(client, diary, settings):

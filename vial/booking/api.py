@@ -19,7 +19,8 @@ is JSON with a `message` for people and a `code` for programs, the request valid
     413 content_too_large      a body over API_MAX_BODY_BYTES (64 KB), refused unread (core.json_api)
     415 unsupported_media_type a body that is not application/json (no cross-site form posts)
     429 too_many_requests      too many bookings from one address or for one e-mail address
-                               (booking.throttle); `Retry-After` says when to try again
+                               (booking.throttle: only bookings that land count, refusals do not);
+                               `Retry-After` says when to try again
 """
 
 import logging
@@ -376,25 +377,28 @@ def create_booking(
     """
     now = timezone.now()
     if idempotency_key is None:
-        throttle.check_booking_allowed(request, payload.patient.email)  # 429 past the address or e-mail limit
-        return book(request, payload, now)
+        return counted_booking(request, payload, now)
     try:
         key = idempotency.key_digest(idempotency_key)
         body = idempotency.body_digest(payload.model_dump(mode="json"))
         earlier = idempotency.earlier_answer(key, body)
         if earlier is None:
-            throttle.check_booking_allowed(request, payload.patient.email)  # counted even if the booking fails
-            with transaction.atomic():  # the key and the booking land together, or neither does
+            answer = None
+            # 429 past a limit; then the key and the booking land together, or neither does (an error
+            # rolls the transaction back first, then gives the count back).
+            with throttle.check_booking_allowed(request, payload.patient.email) as allowance, transaction.atomic():
                 if idempotency.claim(key, body, now):
                     answer = book(request, payload, now)
-                    if 200 <= answer.status_code < 300:
+                    if held(answer):
                         idempotency.record(key, answer.status_code, answer.value)
                     else:
                         transaction.set_rollback(True)  # a refusal is not kept: a retry is decided afresh
-                    return answer
+            allowance.keep_if(answer is not None and held(answer))  # after the rollback, or it would undo this
+            if answer is not None:
+                return answer
             earlier = idempotency.earlier_answer(key, body)  # a twin request took the key and committed
             if earlier is None:  # ...then failed and let it go: decide afresh
-                return book(request, payload, now)
+                return counted_booking(request, payload, now)
     except idempotency.BadKey:
         return error(400, "The Idempotency-Key header must be 1 to 255 visible ASCII characters.", "bad_request")
     except idempotency.KeyReused:
@@ -405,6 +409,19 @@ def create_booking(
         )
     response[idempotency.REPLAYED_HEADER] = "true"
     return Status(*earlier)
+
+
+def held(answer: Status) -> bool:
+    """A 201 (booked) or 202 (held for the e-mailed link): the answers that took a time out of the diary."""
+    return 200 <= answer.status_code < 300
+
+
+def counted_booking(request, payload: BookingIn, now) -> Status:
+    """`book`, counted against the booking limits (429 past one) only if it holds a time (`booking.throttle`)."""
+    with throttle.check_booking_allowed(request, payload.patient.email) as allowance:  # an error gives it back
+        answer = book(request, payload, now)
+    allowance.keep_if(held(answer))  # a refusal held nothing, so spends nothing
+    return answer
 
 
 def book(request, payload: BookingIn, now) -> Status:

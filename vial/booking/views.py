@@ -410,16 +410,24 @@ def details(request, service_id: int):
     if mine := own_hold_of(request, service, start, practitioner_id, now):  # "Hold this time" clicked again
         return keep_own_hold(request, mine)
     try:
-        throttle.check_booking_allowed(request, form.cleaned_data["email"])
+        allowance = throttle.check_booking_allowed(request, form.cleaned_data["email"])
     except throttle.Throttled as refused:
         response = render_details(request, context, form, problem=refused.message)
         response.status_code = 429
         response["Retry-After"] = str(refused.retry_after)
         return response
     try:
-        appointment = services.book_appointment(
-            service, practitioner, location, start, form.patient(), hold=True, now=now, held_by=browser_digest(request)
-        )
+        with allowance:  # a refusal held nothing: its count is given back (booking.throttle)
+            appointment = services.book_appointment(
+                service,
+                practitioner,
+                location,
+                start,
+                form.patient(),
+                hold=True,
+                now=now,
+                held_by=browser_digest(request),
+            )
     except (SlotUnavailable, AlreadyBooked) as refused:
         if mine := own_hold_of(request, service, start, practitioner_id, now):  # lost only to its own first click
             return keep_own_hold(request, mine)

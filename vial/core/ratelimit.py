@@ -2,7 +2,9 @@
 
 A window opens at a key's first hit and lasts `window_seconds`; within it at most `limit` hits are
 allowed, and a refusal says how long until the window closes (for `Retry-After`). Every hit counts,
-refused ones too, so hammering does not open the window sooner.
+refused ones too, so hammering does not open the window sooner. A caller that counts only what
+succeeds (booking.throttle: holds that land) counts first and then `give_back`s a hit that came to
+nothing: counting first keeps the limit exact however many requests run at once.
 
 Counting is atomic whatever the number of processes:
 
@@ -27,6 +29,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
@@ -44,6 +47,14 @@ if count == 1 or ttl < 0 then
     ttl = tonumber(ARGV[1])
 end
 return {count, ttl}
+"""
+
+#: DECR while the window is open and above nothing; a closed (expired) window is left alone.
+REDIS_GIVE_BACK = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
+    return redis.call('DECR', KEYS[1])
+end
+return 0
 """
 
 
@@ -78,14 +89,33 @@ def hit(scope: str, key: str, limit: int, window_seconds: int, now: datetime | N
     return verdict
 
 
+def give_back(scope: str, key: str, now: datetime | None = None) -> None:
+    """Uncount one earlier hit for `key` in `scope` (never below zero; nothing once its window has closed).
+
+    For callers that count an attempt before trying it and keep the count only if it succeeded. Call it
+    outside any transaction that may roll back, or the giving back rolls back with it.
+    """
+    hashed = key_hash(scope, key)
+    url = getattr(settings, "RATE_LIMIT_REDIS_URL", "")
+    if url:
+        prefix = getattr(settings, "RATE_LIMIT_KEY_PREFIX", "vial:ratelimit:")
+        _redis_script(url, REDIS_GIVE_BACK)(keys=[f"{prefix}{scope}:{hashed}"])
+        return
+    alias = router.db_for_write(RateCounter)
+    with transaction.atomic(using=alias, savepoint=False):  # SQLite: the write lock first, as in `hit`
+        RateCounter.objects.using(alias).filter(
+            scope=scope, key_hash=hashed, count__gt=0, expires_at__gt=now or timezone.now()
+        ).update(count=F("count") - 1)
+
+
 # --- Redis -------------------------------------------------------------------------------------
 
 
 @cache
-def _redis_script(url: str):
+def _redis_script(url: str, script: str = REDIS_HIT):
     import redis  # only needed when REDIS_URL is set
 
-    return redis.Redis.from_url(url).register_script(REDIS_HIT)
+    return redis.Redis.from_url(url).register_script(script)
 
 
 def _hit_redis(url: str, scope: str, hashed: str, window_seconds: int) -> tuple[int, int]:
