@@ -15,3 +15,24 @@ VIAL_DEMO_ALLOWED = True  # manage.py load_demo / load_booking_demo (vial.core.d
 PORT = env_int("PORT", 8000)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{PORT}")
 SITE_BASE_URL = env_str("SITE_BASE_URL", WAGTAILADMIN_BASE_URL)
+
+# The terminal `make demo` runs in is for the e-mails the worker prints (they go to stdout, not
+# through logging) and for anything that goes wrong. The task queue's line per routine task (the
+# search and reference indexes after every save, e-mails already sent: ~1,300 lines on a first run)
+# stays out of it; a task's warnings and errors, tracebacks included, still show. TASK_LOG_LEVEL=INFO
+# brings the task lines back. (`db_worker` sets its loggers' levels itself, so the filter is the handler's.)
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "handlers": {
+        **LOGGING["handlers"],  # noqa: F405
+        "tasks": {"class": "logging.StreamHandler", "level": env_str("TASK_LOG_LEVEL", "WARNING")},
+    },
+    "loggers": {
+        # Django's own DEBUG-only console handler would print each request warning a second time.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        **{name: {"handlers": ["tasks"], "propagate": False} for name in ("django_tasks", "django_tasks_db")},
+        "vial.booking.tasks": {"handlers": ["tasks"], "propagate": False},  # "not sent (already sent)" per task
+        "axes": {"level": "WARNING"},  # "AXES: BEGIN ..." once per process
+    },
+}
