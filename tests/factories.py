@@ -144,3 +144,40 @@ def build_clinic():
         "post": post,
         "author": author,
     }
+
+
+# --- Staff logins -------------------------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
+
+
+def staff_user(role: str, totp: bool = True, username: str | None = None, password: str = STAFF_PASSWORD):
+    """A staff login in one of the roles of vial/staff/roles.py ("Reception", "Practice manager", ...).
+
+    With `totp`, the user has a confirmed authenticator (TOTP device): `totp_code(user)` gives the code
+    it shows now. Sign in with `password` at /admin/login/, then the code at /admin/two-factor/.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    username = username or role.lower().replace(" ", ".")
+    user = get_user_model().objects.create_user(username=username, password=password, first_name=role)
+    user.groups.add(Group.objects.get(name=role))
+    if totp:
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
+
+
+def totp_code(user, offset: int = 0) -> str:
+    """The code `user`'s authenticator app shows now (`offset` steps of 30 s later or earlier).
+
+    A code is accepted once: a second sign-in in the same 30 seconds needs `offset=1`.
+    """
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).latest("pk")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + offset * device.step
+    return f"{totp.token():0{device.digits}d}"

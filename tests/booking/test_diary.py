@@ -531,11 +531,11 @@ def test_bad_blocks_are_refused(reception, diary, changes, message):
 
 
 def test_blocking_needs_the_time_off_permission(client, diary):
-    client.force_login(staff_user("pat", "booking.view_appointment", groups=["Practitioners"]))
+    client.force_login(staff_user("pat", "booking.view_appointment", "staff.use_diary"))
     assert reverse("booking_diary_block") not in text(client.get(day_url(diary.location, TUESDAY)))
     assert refused(client.post(reverse("booking_diary_block"), block_form(diary)))
     assert not TimeOff.objects.exists()
-    # ... while a member of 'Practitioners' may book
+    # ... while 'use the diary' is enough to book
     assert client.post(reverse("booking_diary_book"), booking_form(diary)).status_code == 302
 
 
@@ -843,10 +843,8 @@ SET_UP = ["booking_practitioners", "booking_services", "booking_rotas", "booking
 
 
 def demo_staff(name: str, group: str):
-    """A user with the permissions the demo gives its Reception or Practitioners group."""
-    from vial.booking.demo import STAFF_GROUPS
-
-    return staff_user(name, *(f"booking.{codename}" for codename in STAFF_GROUPS[group]), groups=[group])
+    """A user in one of the staff roles (vial/staff/roles.py), with exactly its permissions."""
+    return staff_user(name, groups=[group])
 
 
 def test_reception_sees_only_the_menus_it_can_use(client, diary):
@@ -972,7 +970,7 @@ def test_reception_lands_on_todays_list_with_a_way_into_the_diary(client, diary)
 
 def test_a_practitioner_sees_their_own_day(client, diary):
     person = diary.practitioners[0]
-    person.user.groups.add(Group.objects.get_or_create(name="Practitioners")[0])
+    person.user.groups.add(Group.objects.get(name="Practitioner"))
     person.user.user_permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
         Permission.objects.get(content_type__app_label="booking", codename="view_appointment"),

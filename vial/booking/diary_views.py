@@ -68,10 +68,6 @@ from .state_machine import TRANSITIONS, Status
 
 # --- Who may do what --------------------------------------------------------------------------
 
-#: Groups whose members book, move, cancel and mark appointments from the diary (with the 'view
-#: appointment' permission as well). Create them under Settings > Groups; superusers may do everything.
-DIARY_GROUPS = ("Reception", "Practitioners")
-
 VIEW, APPOINTMENTS, BLOCK = "view", "appointments", "block"
 
 
@@ -80,8 +76,9 @@ def diary_permission(user: AbstractBaseUser, action: str) -> bool:
 
     - ``view``: see the diary, with patients' names: the ``booking.view_appointment`` permission.
     - ``appointments``: book, move, cancel, mark arrived / completed / no-show: 'view' plus
-      membership of one of `DIARY_GROUPS`. (Appointments have no add or change permission of their
-      own in the admin: their listing is read-only and the services write them.)
+      ``staff.use_diary`` (the Reception, Practitioner, Prescriber and Practice manager roles,
+      vial/staff/roles.py). Appointments have no add or change permission of their own in the admin:
+      their listing is read-only and the services write them.
     - ``block``: block a practitioner's time: 'view' plus ``booking.add_timeoff``.
     """
     if not (user.is_authenticated and user.is_active):
@@ -95,9 +92,7 @@ def diary_permission(user: AbstractBaseUser, action: str) -> bool:
     if action == BLOCK:
         return user.has_perm("booking.add_timeoff")
     if action == APPOINTMENTS:
-        if not hasattr(user, "_diary_groups"):
-            user._diary_groups = set(user.groups.filter(name__in=DIARY_GROUPS).values_list("name", flat=True))
-        return bool(user._diary_groups)
+        return user.has_perm("staff.use_diary")
     raise ValueError(f"Unknown diary action {action!r}")
 
 

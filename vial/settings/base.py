@@ -19,6 +19,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "vial.core",
+    "vial.staff",
     "vial.website",
     "vial.compliance",
     "vial.enquiries",
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",  # staff sign-in throttling (vial.core.login_throttle)
+    "django_otp",  # staff two-factor sign-in (vial.staff.twofactor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # did this session give a second factor?
+    "vial.staff.twofactor.StaffSessionMiddleware",  # idle expiry, two-factor on staff URLs, no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "vial.website.middleware.CachedSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -208,6 +214,20 @@ AXES_LOCKOUT_CALLABLE = "vial.core.login_throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # Keep no record of successful sign-ins (address, browser): only failures, until they expire.
 AXES_DISABLE_ACCESS_LOG = True
+
+# Staff two-factor sign-in (vial.staff.twofactor): everyone who can reach patient data gives a code from
+# an authenticator app after the password. Off only in the test profile (tests force_login); the demo
+# profile may let a user who has not enrolled yet through. Production can do neither.
+STAFF_TWO_FACTOR = True
+STAFF_TWO_FACTOR_SKIP_ENROLMENT_DEMO = False
+# Wrong codes per user before every code is refused until the window closes.
+STAFF_TWO_FACTOR_FAILURE_LIMIT = 5
+STAFF_TWO_FACTOR_WINDOW_MINUTES = 15
+OTP_TOTP_ISSUER = "Vial clinic"
+OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's growing delay is off: the limit above is the one rule
+OTP_STATIC_THROTTLE_FACTOR = 0
+# A signed-in session unused this long ends (staff sign in again).
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
 
 # Online bookings made with an e-mail address never confirmed before wait for the click on an e-mailed link.
 BOOKING_CHECK_NEW_ADDRESSES = env_bool("BOOKING_CHECK_NEW_ADDRESSES", True)

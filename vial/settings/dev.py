@@ -15,6 +15,9 @@ VIAL_DEMO_ALLOWED = True  # manage.py load_demo / load_booking_demo (vial.core.d
 PORT = env_int("PORT", 8000)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{PORT}")
 SITE_BASE_URL = env_str("SITE_BASE_URL", WAGTAILADMIN_BASE_URL)
+# The demo lets staff who have not set up an authenticator app in (those who have still give a code).
+# Never in production: vial/settings/production.py sets it False whatever the environment says.
+STAFF_TWO_FACTOR_SKIP_ENROLMENT_DEMO = True
 
 # The terminal `make demo` runs in is for the e-mails the worker prints (they go to stdout, not
 # through logging) and for anything that goes wrong. The task queue's line per routine task (the

@@ -32,6 +32,9 @@ def check_secret_key(key: str) -> str:
 SECRET_KEY = check_secret_key(env_str("SECRET_KEY"))
 # Demo loaders refuse to run here (vial.core.demo) unless a throwaway copy opts in (bench/run.py does).
 VIAL_DEMO_ALLOWED = env_bool("VIAL_DEMO_ALLOWED", False)
+# Every staff account that can reach patient data signs in with two factors; no profile setting skips it here.
+STAFF_TWO_FACTOR = True
+STAFF_TWO_FACTOR_SKIP_ENROLMENT_DEMO = False
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

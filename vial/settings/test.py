@@ -38,3 +38,5 @@ AXES_ENABLED = False
 # Tests book with made-up addresses: confirming a new address by e-mail is off unless a test asks for it
 # (tests/booking/test_address_check.py drives it on the web, the API and the e-mailed link).
 BOOKING_CHECK_NEW_ADDRESSES = False
+# Two-factor sign-in off, so tests can force_login: tests/staff/ turns it on and signs in with real codes.
+STAFF_TWO_FACTOR = False
