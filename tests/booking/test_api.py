@@ -133,7 +133,7 @@ def test_services_show_the_treatment_and_only_clinics_with_a_prescriber_when_one
 
 
 def test_availability_lists_free_times_in_uk_time_with_the_practitioner(client, diary, django_assert_max_num_queries):
-    with django_assert_max_num_queries(11):  # a cold set-up: nine queries (closed days included), then the diary
+    with django_assert_max_num_queries(11):  # a cold set-up (nine, closed days included), online-bookable?, the diary
         response = availability(client, diary)
     assert response.status_code == 200, response.content
     body = response.json()

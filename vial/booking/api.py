@@ -204,7 +204,12 @@ def unknown_location(pk: int) -> NotFound:
 
 
 def active_service(pk: int) -> Service:
-    service = bookable_services().filter(pk=pk).first()  # the web flow's rule: see catalogue
+    """A service patients may book online (the web flow's rule: `catalogue.bookable_services`), else 404.
+
+    Staff in the diary may book any active service (diary_forms.BookForm): they book by phone, when a
+    treatment is not offered online or its page is withdrawn; the API and the web flow are for patients.
+    """
+    service = bookable_services().filter(pk=pk).first()
     if service is None:
         raise unknown_service(pk)
     return service
@@ -280,7 +285,8 @@ def availability(request, query: Query[AvailabilityQuery]):
     """Free times for `service` from `start` to `end` (UK dates, both included), at one clinic or all.
 
     Honours rotas, time off, other appointments and their buffers, rooms, minimum notice and the
-    booking horizon. One entry per practitioner free at a time, sorted by start.
+    booking horizon. One entry per practitioner free at a time, sorted by start. Only for services
+    open for online booking (those /services lists): any other answers 404.
     """
     start, end = query.start, query.end
     first_day = today()
@@ -290,10 +296,13 @@ def availability(request, query: Query[AvailabilityQuery]):
         return error(422, "The end date is before the start date.", "invalid")
     if (end - start).days + 1 > MAX_RANGE_DAYS:
         return error(422, f"Please ask for at most {MAX_RANGE_DAYS} days at a time.", "invalid")
-    # Service and clinic from the cached set-up: a free-times answer reads nothing but appointments.
+    # Service and clinic from the cached set-up, which holds every active service (staff book any of
+    # them in the diary, by phone). Patients are offered free times only for what they can book online:
+    # the one rule of the web flow and of POST /bookings (`catalogue.bookable_services`), one indexed
+    # query; otherwise a free-times answer reads nothing but appointments.
     setup = current_setup()
     found = setup.services.get(query.service)
-    if found is None:
+    if found is None or not bookable_services().filter(pk=query.service).exists():
         raise unknown_service(query.service)
     place = None
     if query.location is not None:

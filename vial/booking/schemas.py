@@ -141,7 +141,9 @@ MAX_RANGE_DAYS = 62
 
 
 class AvailabilityQuery(Schema):
-    service: Id = Field(description="A service id from /services.")
+    service: Id = Field(
+        description="A service id from /services (those open for online booking); any other answers 404."
+    )
     start: date = Field(description="The first day (UK date), today or later.")
     end: date = Field(description=f"The last day (inclusive), at most {MAX_RANGE_DAYS} days from the first.")
     location: Id | None = Field(default=None, description="A clinic id; leave out to search every clinic.")
