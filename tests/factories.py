@@ -5,9 +5,9 @@ import datetime
 import factory
 from wagtail.models import Page, Site
 
+from vial.staff.models import StaffMember
 from vial.website.models import (
     Accreditation,
-    Clinician,
     HomePage,
     LocationIndexPage,
     LocationPage,
@@ -22,11 +22,13 @@ from vial.website.models import (
 
 
 class ClinicianFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Clinician
+    """A clinician who writes and reviews: a staff member with a registration."""
 
-    name = factory.Sequence(lambda n: f"Dr Test Clinician {n}")
-    role = "Aesthetic doctor"
+    class Meta:
+        model = StaffMember
+
+    display_name = factory.Sequence(lambda n: f"Dr Test Clinician {n}")
+    job_title = "Aesthetic doctor"
     credentials = "MBChB"
     regulator = "GMC"
     registration_number = factory.Sequence(lambda n: f"{7000000 + n}")

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from vial.enquiries import services
 from vial.enquiries.models import Enquiry
-from vial.website.models import Clinician, QuestionIndexPage, QuestionPage
+from vial.staff.models import StaffMember
+from vial.website.models import QuestionIndexPage, QuestionPage
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_convert_again_after_the_draft_was_deleted(clinic, admin_user):
 
 def test_convert_needs_a_clinician(clinic):
     QuestionPage.objects.all().delete()
-    Clinician.objects.all().delete()
+    StaffMember.objects.all().delete()
     with pytest.raises(services.ConversionError, match="clinician"):
         services.convert_to_question(make_enquiry())
 

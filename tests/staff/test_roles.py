@@ -48,7 +48,7 @@ def test_the_sync_takes_back_what_was_added_by_hand_and_restores_what_was_remove
 def test_a_permission_not_yet_in_the_database_is_skipped_with_a_warning(monkeypatch, caplog):
     monkeypatch.setitem(roles.ROLES, "Reception", [*roles.ROLES["Reception"], "prescribing.add_prescription"])
     skipped = roles.sync_roles()
-    assert skipped["Reception"] == ["prescribing.add_prescription"]
+    assert "prescribing.add_prescription" in skipped["Reception"]
     assert "prescribing.add_prescription" in caplog.text
     assert "staff.use_diary" in held("Reception")  # the rest is granted
 

@@ -18,10 +18,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 
 from vial.enquiries.models import ContactPage
+from vial.staff.models import StaffMember
 from vial.website.demo.loader import demo_port
 from vial.website.models import (
     Accreditation,
-    Clinician,
     ClinicSettings,
     HomePage,
     LocationPage,
@@ -61,7 +61,7 @@ CLINIC_TREATMENTS = {
     "gummy-smile": "off_label",
 }
 TOXIN_USES = set(CLINIC_TREATMENTS) - {"gummy-smile"}  # the uses the 2017 post covers
-COUNTED = [Page, Revision, Site, Clinician, Review, Accreditation, SearchSynonym, OpeningHours, get_image_model()]
+COUNTED = [Page, Revision, Site, StaffMember, Review, Accreditation, SearchSynonym, OpeningHours, get_image_model()]
 
 
 def counts() -> dict[str, int]:
@@ -104,14 +104,14 @@ def test_rerun_keeps_edits_and_restores_only_what_is_missing(demo):
     treatment = TreatmentPage.objects.get(slug="frown-lines")
     treatment.title = "Frown lines (edited)"
     treatment.save_revision().publish()
-    Clinician.objects.filter(name="Ravi Desai").update(role="Edited role")
+    StaffMember.objects.filter(display_name="Ravi Desai").update(job_title="Edited role")
     SearchSynonym.objects.filter(phrase="sweaty").delete()
     before = counts()
 
     call_command("load_demo", stdout=io.StringIO())
 
     assert TreatmentPage.objects.get(slug="frown-lines").title == "Frown lines (edited)"
-    assert Clinician.objects.get(name="Ravi Desai").role == "Edited role"
+    assert StaffMember.objects.get(display_name="Ravi Desai").job_title == "Edited role"
     assert SearchSynonym.objects.get(phrase="sweaty").means == "sweating hyperhidrosis"
     assert counts() == {**before, "SearchSynonym": before["SearchSynonym"] + 1}
 
@@ -136,8 +136,8 @@ def test_site_settings_and_admin(demo):
     assert all(page.show_in_menus == (slug not in {"privacy", "complaints"}) for slug, page in children.items())
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff and admin.check_password("vial-demo-admin")
-    assert Clinician.objects.count() >= 3
-    assert {c.regulator for c in Clinician.objects.all()} >= {"GMC", "GDC", "NMC"}
+    assert StaffMember.objects.count() >= 3
+    assert {c.regulator for c in StaffMember.objects.all()} >= {"GMC", "GDC", "NMC"}
 
 
 def test_every_clinic_treatment_has_structured_facts(demo):
@@ -198,7 +198,7 @@ def test_published_text_names_no_prescription_only_brand(demo):
     texts = [text_of(page) for page in Page.objects.live().specific()]
     texts += [text_of(review) for review in Review.objects.public()]
     texts += [text_of(item) for item in Accreditation.objects.all()]
-    texts += [text_of(person) for person in Clinician.objects.all()]
+    texts += [text_of(person) for person in StaffMember.objects.all()]
     for text in texts:
         assert not BRANDS.search(text), text[:80]
         assert not BANNED_PHRASES.search(text), text[:80]

@@ -21,7 +21,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from vial.website.models import Clinician, OpeningHours
+from vial.staff.models import Regulator
+from vial.website.models import OpeningHours
 
 from . import availability
 from .constraints import PostgresExclusionConstraint, TsTzRange
@@ -211,7 +212,7 @@ class Practitioner(models.Model):
     is_injector = models.BooleanField("injector", default=False)
     is_therapist = models.BooleanField("therapist", default=False)
     regulator = models.CharField(
-        max_length=5, choices=Clinician.Regulator.choices, blank=True, help_text="Required for prescribers."
+        max_length=5, choices=Regulator.choices, blank=True, help_text="Required for prescribers."
     )
     registration_number = models.CharField(max_length=20, blank=True, help_text="Required for prescribers.")
     locations = models.ManyToManyField(Location, blank=True, related_name="practitioners")

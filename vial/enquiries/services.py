@@ -22,7 +22,8 @@ from wagtail.rich_text import RichText
 
 from vial.core import ratelimit
 from vial.core.client import client_address
-from vial.website.models import Clinician, QuestionIndexPage, QuestionPage
+from vial.staff.models import StaffMember
+from vial.website.models import QuestionIndexPage, QuestionPage
 
 from .models import CONSENT_WORDING, RETENTION_MONTHS, Enquiry
 from .tasks import send_enquiry_email
@@ -155,9 +156,12 @@ def convert_to_question(enquiry: Enquiry, user=None) -> QuestionPage:
         index = QuestionIndexPage.objects.order_by("path").first()
         if index is None:
             raise ConversionError("There is no Q&A blog (question index page) to put the draft in. Create one first.")
-        author = Clinician.objects.order_by("name", "pk").first()
+        # A registered clinician on the staff list (the editor picks the right one before publishing).
+        author = StaffMember.objects.filter(active=True).exclude(regulator="").order_by("display_name", "pk").first()
         if author is None:
-            raise ConversionError("Every Q&A post needs a clinician as author. Add a clinician first.")
+            raise ConversionError(
+                "Every Q&A post needs a clinician as author. Add a registered clinician to the staff list first."
+            )
 
         question = redact(enquiry.message, enquiry)
         title = title_from(question)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -10,6 +11,8 @@ class StaffConfig(AppConfig):
 
     def ready(self):
         from .roles import sync_roles_after_migrate
+        from .twofactor import note_sign_in
 
         # After every migrate (and every test database flush): the role groups hold exactly their declared permissions.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="staff-sync-roles")
+        user_logged_in.connect(note_sign_in, dispatch_uid="staff-note-sign-in")

@@ -88,7 +88,7 @@ class StaffMember(index.Indexed, models.Model):
         # without a join by the availability engine and its cached set-up): keep it the same.
         # Practitioner.save writes its copy back here: the two never disagree, whichever is saved.
         try:
-            practitioner = self.practitioner
+            practitioner = self.practitioner if hasattr(type(self), "practitioner") else None
         except ObjectDoesNotExist:
             practitioner = None
         if practitioner is not None and any(getattr(practitioner, k) != v for k, v in self.identity().items()):

@@ -74,6 +74,13 @@ def is_verified(user) -> bool:
 # --- The middleware ----------------------------------------------------------------------------
 
 
+def note_sign_in(sender, request, user, **kwargs):
+    """user_logged_in: the idle clock starts with the session (saved with it, no extra write later)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IDLE_KEY] = int(time.time())
+        request.session.set_expiry(settings.STAFF_SESSION_IDLE_MINUTES * 60)
+
+
 class StaffSessionMiddleware:
     """Idle staff sessions end; staff URLs need the second factor; nothing a signed-in person sees is cached.
 
@@ -107,7 +114,8 @@ class StaffSessionMiddleware:
                 query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path(), "idle": "1"})
                 return redirect(f"{login}?{query}")
             return None
-        if last is None or now - last >= 30:  # a write at most every 30 s, not on every request
+        # A write at most every 30 s, not on every request (and once after Wagtail's sign-in resets the expiry).
+        if last is None or now - last >= 30 or request.session.get("_session_expiry") != idle:
             request.session[IDLE_KEY] = now
             request.session.set_expiry(idle)  # the cookie and the stored session lapse too
         return None

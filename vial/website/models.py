@@ -1,4 +1,4 @@
-"""The public website: pages, and the snippets editors keep (clinicians, testimonials, accreditations).
+"""The public website: pages, and the snippets editors keep (testimonials, accreditations).
 
 Treatment facts live in fields, not only in prose, because booking (durations, eligibility),
 follow-up (re-treatment reminders) and charting (prescription-only, licence status) read them.
@@ -113,40 +113,7 @@ class ClinicSettings(BaseSiteSetting):
 # --- People ----------------------------------------------------------------------------------
 
 
-class Clinician(index.Indexed, models.Model):
-    """A clinician who writes answers and reviews treatment pages (shown with credentials)."""
-
-    class Regulator(models.TextChoices):
-        GMC = "GMC", "General Medical Council"
-        GDC = "GDC", "General Dental Council"
-        NMC = "NMC", "Nursing and Midwifery Council"
-        GPHC = "GPhC", "General Pharmaceutical Council"
-
-    name = models.CharField(max_length=100, help_text="As patients should see it, e.g. 'Dr Amelia Hart'.")
-    role = models.CharField(max_length=100, help_text="e.g. 'Aesthetic doctor and prescriber'.")
-    credentials = models.CharField(max_length=100, blank=True, help_text="e.g. 'MBChB, MRCGP'.")
-    regulator = models.CharField(max_length=5, choices=Regulator.choices, blank=True)
-    registration_number = models.CharField(max_length=20, blank=True)
-    bio = models.TextField(blank=True)
-
-    search_fields = [index.SearchField("name")]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("role"),
-        FieldPanel("credentials"),
-        FieldRowPanel([FieldPanel("regulator"), FieldPanel("registration_number")]),
-        FieldPanel("bio"),
-    ]
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def byline(self) -> str:
-        return ", ".join(part for part in [self.name, self.credentials] if part)
+# Clinicians (bylines, medical reviewers) are staff members: vial.staff.models.StaffMember.
 
 
 # --- Home, standard pages --------------------------------------------------------------------
@@ -292,7 +259,7 @@ class TreatmentPage(BasePage):
     body = StreamField(BodyBlock(), blank=True)
     reviewed_on = models.DateField(null=True, blank=True, help_text="Date of the last medical review of this page.")
     reviewed_by = models.ForeignKey(
-        Clinician, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_treatments"
+        "staff.StaffMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_treatments"
     )
 
     content_panels = Page.content_panels + [
@@ -455,7 +422,7 @@ class QuestionPage(BasePage):
     answer = StreamField(BodyBlock())
     summary = models.CharField(max_length=300, help_text="A one-sentence answer for lists and search results.")
     date = models.DateField("post date", default=date.today)
-    author = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="answers")
+    author = models.ForeignKey("staff.StaffMember", on_delete=models.PROTECT, related_name="answers")
     related_treatments = ParentalManyToManyField("website.TreatmentPage", blank=True, related_name="questions")
     tags = ClusterTaggableManager(through=QuestionPageTag, blank=True)
     faqs = StreamField(FAQStreamBlock(), blank=True, help_text="Short follow-up questions; shown as an FAQ.")

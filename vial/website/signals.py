@@ -13,7 +13,9 @@ def clear_chrome(**kwargs):
 def connect():
     from wagtail.models import Page, PageViewRestriction, Site
 
-    from .models import Accreditation, Clinician, ClinicSettings, Testimonial
+    from vial.staff.models import StaffMember
+
+    from .models import Accreditation, ClinicSettings, Testimonial
 
     page_published.connect(clear_chrome, dispatch_uid="website-chrome-published")
     page_unpublished.connect(clear_chrome, dispatch_uid="website-chrome-unpublished")
@@ -22,6 +24,6 @@ def connect():
     # Snippets with drafts (testimonials) change what pages show when published or unpublished.
     published.connect(clear_chrome, dispatch_uid="website-chrome-snippet-published")
     unpublished.connect(clear_chrome, dispatch_uid="website-chrome-snippet-unpublished")
-    for model in (Accreditation, ClinicSettings, Clinician, Testimonial, Site, PageViewRestriction):
+    for model in (Accreditation, ClinicSettings, StaffMember, Testimonial, Site, PageViewRestriction):
         post_save.connect(clear_chrome, sender=model, dispatch_uid=f"website-chrome-{model.__name__}-saved")
         post_delete.connect(clear_chrome, sender=model, dispatch_uid=f"website-chrome-{model.__name__}-deleted")

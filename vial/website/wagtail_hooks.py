@@ -3,7 +3,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Accreditation, Clinician, SearchSynonym, Testimonial
+from .models import Accreditation, SearchSynonym, Testimonial
 
 
 class TestimonialViewSet(SnippetViewSet):
@@ -12,12 +12,6 @@ class TestimonialViewSet(SnippetViewSet):
     list_display = ["author_name", "rating", "treatment", "date", "consent_to_publish", "live"]
     list_filter = ["rating", "consent_to_publish", "live"]
     search_fields = ["author_name", "quote"]
-
-
-class ClinicianViewSet(SnippetViewSet):
-    model = Clinician
-    icon = "user"
-    list_display = ["name", "role", "regulator", "registration_number"]
 
 
 class AccreditationViewSet(SnippetViewSet):
@@ -39,7 +33,7 @@ class WebsiteGroup(SnippetViewSetGroup):
     menu_label = "Clinic content"
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = (TestimonialViewSet, ClinicianViewSet, AccreditationViewSet, SearchSynonymViewSet)
+    items = (TestimonialViewSet, AccreditationViewSet, SearchSynonymViewSet)  # clinicians: Staff (vial.staff)
 
 
 register_snippet(WebsiteGroup)

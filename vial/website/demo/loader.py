@@ -22,9 +22,10 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 
+from vial.staff.models import StaffMember
+
 from ..models import (
     Accreditation,
-    Clinician,
     ClinicSettings,
     HomePage,
     LocationPage,
@@ -219,13 +220,15 @@ class DemoLoader:
             details.save()
         self.tally.record("Clinic details", bool(missing))
 
-    def clinicians(self) -> dict[str, Clinician]:
-        return {
-            data["name"]: self.ensure(
-                "Clinicians", Clinician, {"name": data["name"]}, partial(create_valid, Clinician, **data)
-            )
-            for data in clinic.CLINICIANS
-        }
+    def clinicians(self) -> dict[str, StaffMember]:
+        """The clinicians who write and review, as staff members (booking's demo gives some a login)."""
+        made = {}
+        for data in clinic.CLINICIANS:
+            fields = {"display_name": data["name"], "job_title": data["role"]}
+            fields |= {k: v for k, v in data.items() if k not in ("name", "role")}
+            build = partial(create_valid, StaffMember, **fields)
+            made[data["name"]] = self.ensure("Clinicians", StaffMember, {"display_name": data["name"]}, build)
+        return made
 
     def sections(self, home: HomePage) -> dict[str, Page]:
         made = {}
@@ -237,7 +240,7 @@ class DemoLoader:
 
     # --- content -----------------------------------------------------------------------------
 
-    def build_treatment(self, data: dict, clinicians: dict[str, Clinician]) -> TreatmentPage:
+    def build_treatment(self, data: dict, clinicians: dict[str, StaffMember]) -> TreatmentPage:
         fields = {
             **data,
             **{name: as_lines(data[name]) for name in ("patient_phrases", "areas", "side_effects", "not_suitable_for")},
@@ -248,7 +251,7 @@ class DemoLoader:
         }
         return TreatmentPage(show_in_menus=False, **fields)
 
-    def treatments(self, index: Page, clinicians: dict[str, Clinician]) -> dict[str, TreatmentPage]:
+    def treatments(self, index: Page, clinicians: dict[str, StaffMember]) -> dict[str, TreatmentPage]:
         return {
             data["slug"]: self.ensure_page(
                 "Treatments", index, data["slug"], partial(self.build_treatment, data, clinicians)
