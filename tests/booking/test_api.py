@@ -133,7 +133,9 @@ def test_services_show_the_treatment_and_only_clinics_with_a_prescriber_when_one
 
 
 def test_availability_lists_free_times_in_uk_time_with_the_practitioner(client, diary, django_assert_max_num_queries):
-    with django_assert_max_num_queries(11):  # a cold set-up (nine, closed days included), online-bookable?, the diary
+    # A cold set-up (nine, closed days included), the Site, whether the service is open for online booking,
+    # then the diary.
+    with django_assert_max_num_queries(12):
         response = availability(client, diary)
     assert response.status_code == 200, response.content
     body = response.json()
@@ -161,7 +163,7 @@ def test_availability_leaves_out_booked_times(client, diary):
 
 def test_availability_over_every_clinic_and_several_days(client, diary, django_assert_max_num_queries):
     make_diary(practitioners=1, location_name="Second clinic", name="Another consultation")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # as above
         response = availability(client, diary, end=DAY + timedelta(days=6), location=None)
     body = response.json()
     assert response.status_code == 200 and body["location"] is None
