@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE ?= vial.settings.dev
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo serve test test-quick test-sqlite test-postgres screenshots lint security format bench lock lock-check \
-	system-packages migrations-check
+	system-packages migrations-check check-html
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,9 +59,15 @@ test-postgres: install
 	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=vial.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 # Browser tests write their screenshots to build/screenshots/; this is the one way to refresh the committed ones.
-screenshots: install system-packages ## Refresh docs/screenshots/ (home, treatment, post, reviews at 360 and 1280 px) on purpose
+screenshots: install system-packages ## Refresh docs/screenshots/ (every public page type and booking step at 360 and 1280 px) on purpose
 	DATABASE_URL= DJANGO_SETTINGS_MODULE=vial.settings.test SCREENSHOTS_DIR=docs/screenshots \
-	  $(PY) -m pytest tests/browser/test_patient.py::test_pages_look_right_and_pass_axe
+	  $(PY) -m pytest tests/browser/test_html_checks.py
+
+# The W3C Nu HTML checker (vnu.jar, pinned in package-lock.json, run with java 17) and axe on every public page
+# type and booking step; npm ci installs the checker into node_modules/ (git-ignored) when it is missing.
+check-html: install system-packages ## axe (0 violations) and the Nu HTML checker (0 errors) on every page type and booking step
+	@test -f node_modules/vnu-jar/build/dist/vnu.jar || npm ci --ignore-scripts --no-audit --no-fund
+	DATABASE_URL= DJANGO_SETTINGS_MODULE=vial.settings.test $(PY) -m pytest tests/browser/test_html_checks.py
 
 migrations-check: install ## Fail if a model change has no migration
 	DJANGO_SETTINGS_MODULE=vial.settings.test $(PY) manage.py makemigrations --check --dry-run
