@@ -130,6 +130,7 @@ def build_diary(first_day: dt.date, seed: int = 3) -> dict:
     from vial.booking.availability import RotaRow, rota_intervals
     from vial.booking.models import Appointment, Location, Practitioner, Room, Service, WeeklyRota
     from vial.booking.state_machine import Status
+    from vial.patients.models import Patient
 
     rng = random.Random(seed)  # noqa: S311 - synthetic data
     with transaction.atomic():
@@ -198,6 +199,7 @@ def build_diary(first_day: dt.date, seed: int = 3) -> dict:
         days = len(cursors[0])
         round_robin = [(p, i) for i in range(days) for p in range(PRACTITIONERS)]
         placed, appointments = 0, []
+        patient = Patient.objects.create(preferred_name="Bench patient")  # the diary reads no patient details
         while placed < APPOINTMENTS:
             progress = False
             for p, i in round_robin:
@@ -215,6 +217,7 @@ def build_diary(first_day: dt.date, seed: int = 3) -> dict:
                         location_id=cursor[2],
                         room_id=room_of[cursor[2], p // 3],
                         room_place=0,
+                        patient=patient,
                         patient_name="Bench patient",
                         patient_email=f"bench{placed}@example.com",
                         start=start,

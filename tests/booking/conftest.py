@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.patients.records import patient_record
 from vial.booking.models import Appointment, Location, Practitioner, Room, Service, WeeklyRota
 from vial.booking.services import Patient
 
@@ -143,6 +144,7 @@ def seen_before(diary: Diary, patient: Patient, when: datetime = datetime(2025, 
         service=consultation,
         practitioner=diary.practitioners[0],
         location=diary.location,
+        patient=patient_record(patient.name, patient.email, patient.date_of_birth),
         patient_name=patient.name,
         patient_email=patient.email,
         patient_date_of_birth=patient.date_of_birth,

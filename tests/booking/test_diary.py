@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from tests.patients.records import patient_record
 from vial.booking import diary, diary_views
 from vial.booking.availability import wall_clock_to_utc
 from vial.booking.models import Appointment, AppointmentStatusChange, TimeOff
@@ -547,13 +548,14 @@ def busy_clinic(people: int = 30, per_person: int = 10):
     Tuesday, a block each, and a few appointments later in the week. Written straight to the table."""
     clinic = make_diary(practitioners=people, location_name="Busy clinic", name="Busy consultation")
     rows = []
+    patient = patient_record("Busy Patient", "busy@example.com")
     for n, person in enumerate(clinic.practitioners):
         for k in range(per_person):
             for day in (TUESDAY, TUESDAY + timedelta(days=2 + k % 3)):
                 start = at(day, 9) + timedelta(minutes=45 * k)
                 rows.append(
                     Appointment(service=clinic.service, practitioner=person, location=clinic.location,
-                                patient_name=f"Patient {n}-{k}", patient_email=f"p{n}-{k}@example.com",
+                                patient=patient, patient_name=f"Patient {n}-{k}", patient_email=f"p{n}-{k}@example.com",
                                 start=start, end=start + timedelta(minutes=30), blocked_start=start,
                                 blocked_end=start + timedelta(minutes=30), status=Status.CONFIRMED)
                 )  # fmt: skip

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_treatment
+from tests.patients.records import patient_record
 from vial.booking.forms import parse_slot_key
 from vial.booking.models import Appointment, Service
 from vial.booking.services import Patient, book_appointment
@@ -258,6 +259,7 @@ def test_a_treatment_too_soon_after_the_last_is_refused_with_the_earliest_date(c
         service=visit,
         practitioner=sweating.practitioners[0],
         location=location,
+        patient=patient_record(ADULT["name"], ADULT["email"], date(1990, 5, 17)),
         patient_name=ADULT["name"],
         patient_email=ADULT["email"],
         patient_date_of_birth=date(1990, 5, 17),

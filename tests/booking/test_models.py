@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from tests.factories import make_treatment
+from tests.patients.records import patient_record
 from vial.booking.models import Appointment, Practitioner, Room, Service, WeeklyRota, format_local
 from vial.booking.state_machine import Status
 
@@ -87,6 +88,7 @@ def raw_appointment(diary, start, practitioner=0, room=None, status=Status.CONFI
         location=diary.location,
         room=room,
         room_place=0 if room else None,
+        patient=patient_record("Raw Insert", "raw@example.com"),
         patient_name="Raw Insert",
         patient_email="raw@example.com",
         start=start,

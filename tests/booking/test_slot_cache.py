@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.patients.records import patient_record
 from vial.booking import slot_cache
 from vial.booking.models import Appointment, TimeOff
 from vial.booking.services import SlotUnavailable, book_appointment, cancel_appointment
@@ -92,6 +93,7 @@ def test_a_booking_never_trusts_the_cache(diary):
                 service=diary.service,
                 practitioner=first,
                 location=diary.location,
+                patient=patient_record("Someone Else", "someone@example.com"),
                 patient_name="Someone Else",
                 start=start,
                 end=start + timedelta(minutes=30),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from tests.patients.records import patient_record
 from vial.booking.availability import wall_clock_to_utc
 from vial.booking.models import Appointment, Location, Service
 from vial.booking.services import long_date
@@ -216,6 +217,7 @@ def test_a_patient_treated_five_weeks_ago_is_refused_with_the_earliest_date(book
         service=visit,
         practitioner=practitioner,
         location=exeter,
+        patient=patient_record("Tamsin Luscombe", "tamsin@example.com", date(1984, 6, 9)),
         patient_name="Tamsin Luscombe",
         patient_email="tamsin@example.com",
         patient_date_of_birth=date(1984, 6, 9),

@@ -369,8 +369,9 @@ def new_cancel_token() -> str:
 class Appointment(models.Model):
     """A booked visit. `blocked_start`/`blocked_end` add the service's buffers: the database compares those.
 
-    Patient details are held here until the patients app brings a Patient record; `__str__` names
-    no patient, because Wagtail's logs store it.
+    `patient` is who the visit is for (the source of truth); `patient_name`, `patient_email`,
+    `patient_phone` and `patient_date_of_birth` keep what was typed when it was booked (the e-mails
+    of this booking go there). `__str__` names no patient, because Wagtail's logs store it.
     """
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
@@ -380,6 +381,7 @@ class Appointment(models.Model):
     room_place = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Which of the room's places (0 to capacity - 1) it uses."
     )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="appointments")
     patient_name = models.CharField(max_length=200)
     patient_email = models.EmailField(
         blank=True, help_text="Empty only for a patient booked by staff without one: no e-mails are sent then."

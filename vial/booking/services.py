@@ -24,6 +24,9 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from vial.patients.models import Patient as PatientRecord
+from vial.patients.services import Details, find_or_create_patient, find_patient
+
 from . import tasks
 from .availability import ServiceSpec, Slot
 from .diary_setup import load_setup
@@ -111,14 +114,9 @@ class AppointmentNotFound(BookingError):
     """No appointment with that cancel token."""
 
 
-@dataclass(frozen=True)
-class Patient:
-    """The patient's details a booking needs, until the patients app brings a Patient record."""
-
-    name: str
-    email: str
-    date_of_birth: date | None
-    phone: str = ""
+#: The patient's details as typed into a booking (web form, API or diary); `record` is the patient
+#: record when staff chose one. `book_appointment` turns them into the record (`find_or_create_patient`).
+Patient = Details
 
 
 class _Conflict(Exception):
@@ -204,8 +202,8 @@ COUNTED_TREATMENTS = (Status.HELD, Status.CONFIRMED, Status.ARRIVED, Status.COMP
 def check_retreatment_interval(service: Service, patient: Patient, start: datetime, now: datetime) -> None:
     """Refuse a treatment sooner than the treatment's minimum interval after (or before) another one.
 
-    Until the patients app brings a Patient record, a patient is recognised by e-mail address and
-    date of birth. Days are counted on UK calendar dates.
+    Reads the patient record's own history (a new patient has none). Days are counted on UK
+    calendar dates.
     """
     treatment = service.treatment
     if treatment is None or not treatment.min_retreatment_days or service.kind not in TREATING_KINDS:
@@ -214,7 +212,7 @@ def check_retreatment_interval(service: Service, patient: Patient, start: dateti
     day = local(start).date()
     others = (
         Appointment.objects.filter(
-            same_patient(patient.email, patient.date_of_birth),
+            visits_of(patient),
             service__treatment=treatment,
             service__kind__in=TREATING_KINDS,
             status__in=COUNTED_TREATMENTS,
@@ -252,14 +250,16 @@ LIVE_STATUSES = (Status.HELD, Status.CONFIRMED)
 OVERRIDE_NOTE = "Consultation-first rule overridden by staff: "
 
 
-def same_patient(email: str, date_of_birth: date | None) -> Q:
-    """Appointments of this patient, recognised by e-mail address and date of birth until the patients app.
+def record_of(patient: Patient) -> PatientRecord | None:
+    """The patient record these details belong to: the one staff chose, or a returning patient's
+    (same e-mail address and date of birth); None for someone new."""
+    return patient.record or find_patient(patient.email, patient.date_of_birth)
 
-    A patient booked at the desk without an e-mail address is recognised nowhere else (no match).
-    """
-    if not email.strip():
-        return Q(pk__in=[])
-    return Q(patient_email__iexact=email.strip(), patient_date_of_birth=date_of_birth)
+
+def visits_of(patient: Patient) -> Q:
+    """This patient's appointments (none for someone new)."""
+    record = record_of(patient)
+    return Q(patient=record) if record is not None else Q(pk__in=[])
 
 
 def needs_consultation_first(service: Service) -> bool:
@@ -283,7 +283,7 @@ def check_consultation_first(
     treatment = service.treatment
     assessed = (
         Appointment.objects.filter(
-            same_patient(patient.email, patient.date_of_birth),
+            visits_of(patient),
             service__treatment=treatment,
             status__in=ASSESSED_STATUSES,
             end__lte=start,
@@ -316,7 +316,7 @@ def resting_on(appointment: Appointment, now: datetime) -> list[Appointment]:
         return []
     later = (
         Appointment.objects.filter(
-            same_patient(appointment.patient_email, appointment.patient_date_of_birth),
+            patient_id=appointment.patient_id,
             service__treatment_id=service.treatment_id,
             service__kind=Service.Kind.TREATMENT,
             status__in=LIVE_STATUSES,
@@ -339,11 +339,13 @@ def resting_on(appointment: Appointment, now: datetime) -> list[Appointment]:
 
 
 def patient_of(appointment: Appointment) -> Patient:
+    """The appointment's patient, as details for the rules, tied to its record."""
     return Patient(
         name=appointment.patient_name,
         email=appointment.patient_email,
         date_of_birth=appointment.patient_date_of_birth,
         phone=appointment.patient_phone,
+        record=appointment.patient,
     )
 
 
@@ -458,7 +460,7 @@ def check_patient_free(patient: Patient, start: datetime, end: datetime, now: da
     """
     other = (
         Appointment.objects.filter(
-            blocking_q(now), same_patient(patient.email, patient.date_of_birth), start__lt=end, end__gt=start
+            blocking_q(now), visits_of(patient), start__lt=end, end__gt=start
         )
         .select_related("service")
         .first()
@@ -483,9 +485,13 @@ def _book_once(service, spec, practitioner, location, start, patient, hold, now,
     blocked = spec.blocked(start)
     with transaction.atomic():  # on SQLite this takes the write lock (BEGIN IMMEDIATE)
         lock_practitioner(practitioner)
+        # Inside the write lock (SQLite) or behind the unique constraint (PostgreSQL): two first
+        # bookings of one new patient racing each other end with one record.
+        record = patient.record or find_or_create_patient(patient, who=by if by is not None else "booking website")
+        patient = replace(patient, record=record)
         overlapping = Q(blocked_start__lt=blocked.end, blocked_end__gt=blocked.start)
         in_the_way = Q(practitioner=practitioner) | Q(room__location=location)
-        patients_own = same_patient(patient.email, patient.date_of_birth) & Q(
+        patients_own = visits_of(patient) & Q(
             start__lt=start + spec.duration, end__gt=start
         )
         release_expired_holds(now, (overlapping & in_the_way) | patients_own)
@@ -512,6 +518,7 @@ def _book_once(service, spec, practitioner, location, start, patient, hold, now,
                     location=location,
                     room_id=slot.room_id,
                     room_place=slot.room_place,
+                    patient=record,
                     patient_name=patient.name.strip(),
                     patient_email=patient.email.strip(),
                     patient_phone=patient.phone.strip(),
@@ -573,6 +580,8 @@ def book_appointment(
     if timezone.is_naive(start) or timezone.is_naive(now):
         raise BookingError("Times must carry a time zone.")
     start = start.astimezone(UTC)
+    if patient.record is None:
+        patient = replace(patient, record=find_patient(patient.email, patient.date_of_birth))
     check_patient(service, patient, start, now, staff=staff)
     check_retreatment_interval(service, patient, start, now)
     try:

@@ -101,6 +101,14 @@ class Enquiry(models.Model):
         related_name="source_enquiries",
         help_text="The draft Q&A post made from this question, if any.",
     )
+    patient = models.ForeignKey(
+        "patients.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enquiries",
+        help_text="The patient record, when staff have linked this enquiry to one.",
+    )
     ip_hash = models.CharField(
         max_length=64, blank=True, editable=False, help_text="Keyed SHA-256 of the sender's address; never the address."
     )

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "vial.compliance",
     "vial.enquiries",
     "vial.booking",
+    "vial.patients",
+    "vial.audit",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",

@@ -1,0 +1,94 @@
+"""Finding a patient at the desk: by any part of the name (misspelt too), date of birth, phone or e-mail.
+
+PostgreSQL matches names by trigram word similarity (`pg_trgm`, GIN indexes from migration 0002), so
+'Luskombe' finds Luscombe among a million records; SQLite (the demo) matches parts of names and
+falls back to close spellings over the names it holds.
+"""
+
+import difflib
+import re
+from datetime import date, datetime
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from vial.core.phones import PhoneError, clean_uk_phone
+
+from .models import Patient
+
+LIMIT = 50
+#: How alike a typed word and a name must be (0-1): low enough for one or two wrong letters.
+NAME_SIMILARITY = 0.45
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y", "%d %B %Y", "%d %b %Y")
+
+
+def as_date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time of day
+        except ValueError:
+            continue
+    return None
+
+
+def as_phone(text: str) -> str | None:
+    digits = re.sub(r"[\s()-]", "", text)
+    if not re.fullmatch(r"\+?\d{6,15}", digits):
+        return None
+    try:
+        return clean_uk_phone(text)
+    except PhoneError:
+        return digits.lstrip("0")  # a fragment: match the end of stored numbers
+
+
+def find_patients(query: str, limit: int = LIMIT) -> list[Patient]:
+    """Live (not merged) patients matching `query`, best first."""
+    text = " ".join(query.split())[:100]
+    if len(text) < 2:
+        return []
+    live = Patient.objects.filter(merged_into__isnull=True)
+    born = as_date(text)
+    if born is not None:
+        return list(live.filter(date_of_birth=born).order_by("preferred_name", "pk")[:limit])
+    if "@" in text:
+        return list(live.annotate(lower_email=Lower("email")).filter(lower_email=text.lower())[:limit])
+    phone = as_phone(text)
+    if phone is not None:
+        matches = live.filter(phone=phone) if phone.startswith("+") else live.filter(phone__endswith=phone)
+        return list(matches.order_by("preferred_name", "pk")[:limit])
+    if connection.vendor == "postgresql":
+        return _names_postgres(live, text, limit)
+    return _names_anywhere(live, text, limit)
+
+
+def _names_postgres(live, text: str, limit: int) -> list[Patient]:
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    with connection.cursor() as cursor:  # the `%>` operator's threshold, for this connection
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(NAME_SIMILARITY)])
+    return list(
+        live.filter(Q(preferred_name__trigram_word_similar=text) | Q(legal_name__trigram_word_similar=text))
+        .annotate(similarity=TrigramWordSimilarity(text, "preferred_name"))
+        .order_by("-similarity", "preferred_name", "pk")[:limit]
+    )
+
+
+def _names_anywhere(live, text: str, limit: int) -> list[Patient]:
+    contains = Q()
+    for word in text.split():
+        contains &= Q(preferred_name__icontains=word) | Q(legal_name__icontains=word)
+    found = list(live.filter(contains).order_by("preferred_name", "pk")[:limit])
+    if found:
+        return found
+    # Close spellings: compare each typed word with each word of every name (small clinics, SQLite).
+    words = [w.lower() for w in text.split()]
+    scored = []
+    for pk, name, legal in live.values_list("pk", "preferred_name", "legal_name").iterator():
+        parts = f"{name} {legal}".lower().split()
+        score = min(max((difflib.SequenceMatcher(None, w, p).ratio() for p in parts), default=0) for w in words)
+        if score >= 0.75:
+            scored.append((-score, name, pk))
+    chosen = [pk for _, _, pk in sorted(scored)[:limit]]
+    by_pk = Patient.objects.in_bulk(chosen)
+    return [by_pk[pk] for pk in chosen]
