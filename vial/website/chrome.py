@@ -14,17 +14,19 @@ import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import NamedTuple
 
 import wagtail
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
+from django.db.models import Exists
 from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 
 from vial.core import versions
 
-SECTIONS_KEY = "website:sections:v1"
+SECTIONS_KEY = "website:sections:v2"
 FOOTER_FRAGMENT = "site_footer"
 CHROME_TIMEOUT = 300
 VERSION_KEY = "website:content-version"
@@ -85,34 +87,73 @@ def find_site(request) -> Site | None:
     if site is None:
         site = Site._find_for_request(request)
         if site is not None:
-            site.root_page = site.root_page.specific
+            # The root page as its own type, and (same round trip) whether any page is private.
+            model = site.root_page.specific_class or Page
+            site.root_page = (
+                model.objects.annotate(any_private=Exists(PageViewRestriction.objects.all()))
+                .filter(pk=site.root_page_id)
+                .first()
+            )
+            cache.set(RESTRICTIONS_KEY, site.root_page.any_private, CHROME_TIMEOUT)
         cache.set(key, site, CHROME_TIMEOUT)
     return site
 
 
-def live_page(url_path: str, under: str):
+def live_page(request, url_path: str, under: str):
     """The live page at `url_path` below tree path `under`, as its specific type, from the cache.
 
-    Kept under the content version like the rest, so a publish, unpublish or move is seen at once.
-    Misses are not cached, so unknown URLs cannot fill the cache.
+    Kept with the foreign keys every render of it reads (its `render_relations`), under the content
+    version like the rest, so a publish, unpublish or move is seen at once. Misses are not cached,
+    so unknown URLs cannot fill the cache.
     """
     key = f"{PAGE_KEY}:{content_version()}:{hashlib.md5(url_path.encode(), usedforsecurity=False).hexdigest()}"
     page = cache.get(key)
     if page is None:
-        found = (
-            Page.objects.live()
+        model = _known_page_type(request, url_path)
+        if model is None:  # look the type up first (one query more)
+            found = (
+                Page.objects.live()
+                .filter(url_path=url_path, path__startswith=under)
+                .values_list("content_type_id", flat=True)
+                .first()
+            )
+            model = ContentType.objects.get_for_id(found).model_class() if found is not None else None
+        if model is None:
+            return None
+        page = (
+            model.objects.live()
             .filter(url_path=url_path, path__startswith=under)
-            .values_list("pk", "content_type_id")
+            .select_related(*getattr(model, "render_relations", ()))
             .first()
         )
-        if found is None:
-            return None
-        model = ContentType.objects.get_for_id(found[1]).model_class()
-        page = model.objects.filter(pk=found[0]).first() if model is not None else None
         if page is None:
             return None
         cache.set(key, page, CHROME_TIMEOUT)
     return page
+
+
+def _known_page_type(request, url_path: str):
+    """The page type at `url_path` when the (cached) menu says it: a section's own type, or the one
+    type a section may hold (a treatment under the treatments list). None when it cannot tell."""
+    for section in sections(request):
+        if url_path == section["url_path"]:
+            return ContentType.objects.get_for_id(section["content_type_id"]).model_class()
+        rest = url_path.removeprefix(section["url_path"])
+        if rest != url_path and rest.count("/") == 1:  # a child of this section
+            parent = ContentType.objects.get_for_id(section["content_type_id"]).model_class()
+            allowed = parent.allowed_subpage_models() if parent is not None else []
+            return allowed[0] if len(allowed) == 1 else None
+    return None
+
+
+def cached(name: str, build):
+    """`build()`, kept under the content version (so any publish or settings change renews it)."""
+    key = f"website:{name}:{content_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CHROME_TIMEOUT)
+    return value
 
 
 def any_view_restrictions() -> bool:
@@ -125,13 +166,19 @@ def any_view_restrictions() -> bool:
 
 
 def _load_sections(site) -> list[dict]:
-    children = site.root_page.get_children().live().only("id", "title", "slug", "url_path", "path", "show_in_menus")
+    children = (
+        site.root_page.get_children()
+        .live()
+        .only("id", "title", "slug", "url_path", "path", "show_in_menus", "content_type_id")
+    )
     return [
         {
             "pk": child.pk,
             "title": child.title,
             "slug": child.slug,
             "path": child.path,
+            "url_path": child.url_path,
+            "content_type_id": child.content_type_id,
             "url": child.get_url(),
             "in_menu": child.show_in_menus,
         }
@@ -154,6 +201,30 @@ def sections(request) -> list[dict]:
         cache.set(key, memo, CHROME_TIMEOUT)
     request._vial_sections = memo
     return memo
+
+
+class Crumb(NamedTuple):
+    title: str
+    url: str
+
+
+def trail(request, page) -> list:
+    """The breadcrumb trail from the home page down to `page` (each with a title and url), from the
+    cached Site and sections for a page up to two levels below home (every page here); deeper pages
+    ask the database for their ancestors."""
+    site = Site.find_for_request(request)
+    root = site.root_page if site is not None else None
+    if root is None or not page.path.startswith(root.path) or page.depth > root.depth + 2:
+        return page.ancestors_trail()
+    if page.depth == root.depth:
+        return [page]
+    home = Crumb(root.title, root.get_url(request))
+    if page.depth == root.depth + 1:
+        return [home, page]
+    section = next((s for s in sections(request) if page.path.startswith(s["path"])), None)
+    if section is None:  # below a section that is not live
+        return page.ancestors_trail()
+    return [home, Crumb(section["title"], section["url"]), page]
 
 
 def section_url(request, slug: str) -> str:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Count
+from django.db.models import Avg, Case, Count, When
 from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -63,15 +63,28 @@ class BasePage(HeroImageMixin, Page):
     class Meta:
         abstract = True
 
+    #: Foreign keys every render of the page reads, loaded and cached with it (`chrome.live_page`).
+    render_relations = ("hero_image",)
+
     @cached_property
     def breadcrumb_pages(self) -> list[Page]:
-        """The trail from the home page down to this page (one query)."""
+        """The trail from the home page down to this page (a request sets it from `chrome.trail`)."""
+        return self.ancestors_trail()
+
+    def ancestors_trail(self) -> list[Page]:
+        """The trail from the home page down to this page, from the database (one query)."""
         ancestors = self.get_ancestors().filter(depth__gt=1).only("id", "title", "url_path", "path", "depth")
         return [*ancestors, self]
 
     def json_ld(self, request) -> list[dict]:
         """Structured data for search engines; page types add their own schema.org objects."""
         return [seo.breadcrumbs(self, request)]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The trail from the cached menu instead of an ancestors query (lazy: a cached page never asks).
+        self.breadcrumb_pages = lazy(lambda: chrome.trail(request, self))
+        return context
 
     #: Whether `{% pagecache %}` may keep this page's rendered HTML (not for pages with forms).
     fragment_cacheable = True
@@ -87,6 +100,10 @@ class BasePage(HeroImageMixin, Page):
         if not chrome.any_view_restrictions():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
+
+
+#: What a link to a page reads (its title and URL), for lists that only link to pages.
+LINK_FIELDS = ("id", "title", "url_path", "path", "depth")
 
 
 def lazy(build):
@@ -108,6 +125,14 @@ class ClinicSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "clinic details"
+
+    @classmethod
+    def for_site(cls, site):
+        # Read by the header, footer and JSON-LD of every page: kept under the content version,
+        # which saving these details moves on (signals.py), instead of a query per request.
+        if site is None:
+            return super().for_site(site)
+        return chrome.cached(f"clinic-settings:{site.pk}", lambda: super(ClinicSettings, cls).for_site(site))
 
 
 # --- People ----------------------------------------------------------------------------------
@@ -137,12 +162,12 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["treatments"] = lazy(
-            lambda: list(TreatmentPage.objects.live().select_related("hero_image").order_by("path")[:6])
+            lambda: list(TreatmentPage.objects.live().only(*TreatmentPage.CARD_FIELDS).order_by("path")[:6])
         )
         context["questions"] = lazy(
             lambda: list(QuestionPage.objects.live().select_related("author").order_by("-date", "-pk")[:3])
         )
-        context["testimonials"] = lazy(lambda: list(Testimonial.objects.public().select_related("treatment")[:3]))
+        context["testimonials"] = lazy(lambda: list(Testimonial.objects.public().for_display()[:3]))
         context["rating"] = lazy(lambda: seo.site_rating(request))
         return context
 
@@ -157,7 +182,7 @@ class HomePage(BasePage):
         resolve (drafts, unknown paths) falls back to Wagtail's own routing and its 404.
         """
         if path_components:
-            page = chrome.live_page(self.url_path + "/".join(path_components) + "/", under=self.path)
+            page = chrome.live_page(request, self.url_path + "/".join(path_components) + "/", under=self.path)
             if page is not None:
                 return RouteResult(page)
         return super().route(request, path_components)
@@ -177,25 +202,52 @@ class StandardPage(BasePage):
 
 
 class TreatmentIndexPage(BasePage):
-    """The treatments catalogue, grouped by aesthetic and medical use."""
+    """The treatments catalogue, grouped by aesthetic and medical use, a page of cards at a time.
+
+    Paginated so the page costs the same however many treatments the clinic adds: two queries
+    (count and the page's cards) and at most `per_page` cards of HTML. Cards are ordered by group,
+    then by their place in the tree, and each page shows its cards under their group headings.
+    """
 
     intro = models.TextField(blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = ["website.TreatmentPage"]
     max_count = 1
+    per_page = 24
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        order = Case(
+            *(When(category=value, then=n) for n, (value, _) in enumerate(TreatmentPage.Category.choices)),
+            default=len(TreatmentPage.Category.choices),
+        )
+        treatments = (
+            TreatmentPage.objects.child_of(self).live().only(*TreatmentPage.CARD_FIELDS).order_by(order, "path")
+        )
+        # Lazy, like every list here: a page served from `{% pagecache %}` counts nothing.
+        page = lazy(lambda: paginate(treatments, request, self.per_page))
+        context["treatments_page"] = page
 
         def groups():
-            treatments = TreatmentPage.objects.child_of(self).live().order_by("path")
+            cards = list(page.object_list)
             return [
-                (label, [t for t in treatments if t.category == value])
-                for value, label in TreatmentPage.Category.choices
+                (label, [t for t in cards if t.category == value]) for value, label in TreatmentPage.Category.choices
             ]
 
         context["groups"] = lazy(groups)
         return context
+
+
+def paginate(items, request, per_page: int, count: int | None = None):
+    """The page of `items` that `?page=` asks for; the first for anything that is not a page number.
+    `count`, when the caller has already counted the items, saves the paginator its COUNT query."""
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except (PageNotAnInteger, EmptyPage):
+        return paginator.page(1)
 
 
 class TreatmentPage(BasePage):
@@ -313,6 +365,7 @@ class TreatmentPage(BasePage):
     ]
     parent_page_types = ["website.TreatmentIndexPage"]
     subpage_types = []
+    render_relations = ("hero_image", "reviewed_by")
 
     def clean(self):
         super().clean()
@@ -324,6 +377,9 @@ class TreatmentPage(BasePage):
             raise ValidationError({"duration_months_max": "The longest duration cannot be shorter than the shortest."})
         if self.prescription_only and self.licence == self.Licence.NOT_A_MEDICINE:
             raise ValidationError({"licence": "A prescription-only medicine is either licensed or off-label here."})
+
+    #: What a treatment card reads (components/treatment_card.html): not the page's long fields.
+    CARD_FIELDS = (*LINK_FIELDS, "slug", "category", "patient_problem", "summary", "hero_image")
 
     @property
     def area_list(self):
@@ -357,12 +413,15 @@ class TreatmentPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["questions"] = lazy(
-            lambda: list(self.questions.live().select_related("author").order_by("-date", "-pk")[:3])
-        )
-        context["testimonials"] = lazy(
-            lambda: list(Testimonial.objects.public().filter(treatment=self).select_related("treatment")[:3])
-        )
+        context["questions"] = lazy(lambda: list(self.questions.live().only(*LINK_FIELDS).order_by("-date", "-pk")[:3]))
+
+        def testimonials():
+            found = list(Testimonial.objects.public().filter(treatment=self)[:3])
+            for testimonial in found:
+                testimonial.treatment = self  # each links back to this page: no join to read it again
+            return found
+
+        context["testimonials"] = lazy(testimonials)
         return context
 
     def json_ld(self, request):
@@ -397,12 +456,7 @@ class QuestionIndexPage(BasePage):
         tag = query_param(request, "tag")
         if tag:
             posts = posts.filter(tags__slug=tag)
-        paginator = Paginator(posts, self.per_page)
-        try:
-            page = paginator.page(request.GET.get("page", 1))
-        except (PageNotAnInteger, EmptyPage):
-            page = paginator.page(1)
-        context.update(posts=page, tag=tag)
+        context.update(posts=paginate(posts, request, self.per_page), tag=tag)
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -446,6 +500,7 @@ class QuestionPage(BasePage):
     ]
     parent_page_types = ["website.QuestionIndexPage"]
     subpage_types = []
+    render_relations = ("hero_image", "author")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -455,7 +510,7 @@ class QuestionPage(BasePage):
             if not isinstance(related, models.QuerySet):
                 # In a preview the relation is modelcluster's in-memory stand-in: look the pages up.
                 related = TreatmentPage.objects.filter(pk__in=[t.pk for t in related])
-            return list(related.live().order_by("path"))
+            return list(related.live().only(*LINK_FIELDS).order_by("path"))
 
         context["treatments"] = lazy(treatments)
         return context
@@ -471,6 +526,12 @@ class TestimonialQuerySet(models.QuerySet):
     def public(self):
         """Only published testimonials whose author agreed to publication are ever shown."""
         return self.filter(live=True, consent_to_publish=True).order_by("-date", "-pk")
+
+    def for_display(self):
+        """With what components/testimonial.html reads of the treatment (a link), in the same query."""
+        return self.select_related("treatment").only(
+            "author_name", "quote", "rating", "date", "treatment", *(f"treatment__{f}" for f in LINK_FIELDS)
+        )
 
 
 class Testimonial(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
@@ -540,20 +601,19 @@ class TestimonialIndexPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         treatments = TreatmentPage.objects.live().order_by("title").only("id", "title", "slug")
-        chosen = next((t for t in treatments if t.slug == query_param(request, "treatment")), None)
-        testimonials = Testimonial.objects.public().select_related("treatment")
+        slug = query_param(request, "treatment")
+        chosen = next((t for t in treatments if t.slug == slug), None) if slug else None
+        testimonials = Testimonial.objects.public().for_display()
         if chosen:
             testimonials = testimonials.filter(treatment=chosen)
-        paginator = Paginator(testimonials, self.per_page)
-        try:
-            page = paginator.page(request.GET.get("page", 1))
-        except (PageNotAnInteger, EmptyPage):
-            page = paginator.page(1)
+        # Lazy (a page served from `{% pagecache %}` asks nothing); the rating counts the same
+        # testimonials the list shows, so the paginator takes its count from there.
+        rating = lazy(lambda: Testimonial.aggregate_rating(chosen) if chosen else seo.site_rating(request))
         context.update(
             treatments=treatments,
             chosen=chosen,
-            testimonials=page,
-            rating=Testimonial.aggregate_rating(chosen) if chosen else seo.site_rating(request),
+            testimonials=lazy(lambda: paginate(testimonials, request, self.per_page, count=rating["count"])),
+            rating=rating,
         )
         return context
 
