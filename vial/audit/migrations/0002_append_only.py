@@ -24,7 +24,7 @@ DROP FUNCTION IF EXISTS audit_event_append_only();
 
 def forbid(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORBID)
+        schema_editor.execute(FORBID, params=None)  # sent as written: its `%` is plpgsql's, not a placeholder
 
 
 def allow(apps, schema_editor):
