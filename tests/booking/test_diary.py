@@ -308,7 +308,7 @@ def test_a_taken_time_is_refused_with_the_next_free_times(reception, diary):
         ({"service": "abc"}, "Select a valid choice"),
         ({"patient_email": "not-an-address"}, "valid email"),
         ({"patient_phone": "call me"}, "Use only digits and spaces in the phone number"),
-        ({"patient_name": ""}, "This field is required"),
+        ({"patient_name": ""}, "Please give the patient's name"),
         ({"day": "2026-03-29", "time": "01:30"}, "01:30 does not exist on Sunday 29 March 2026"),
         ({"day": "2026-03-01"}, "already passed"),
         ({"patient_date_of_birth": "2030-01-01"}, "cannot be in the future"),

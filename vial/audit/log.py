@@ -16,7 +16,8 @@ def record(
     fields: Iterable[str] = (),
     detail: str = "",
 ) -> AuditEvent:
-    """Append one audit row. `who` is a request, a user, or a text naming a non-staff actor.
+    """Append one audit row. `who` is a request, a user, or a text naming a non-staff actor;
+    `patient` a Patient or its id.
 
     Called inside the transaction of the change it describes, so the row and the change commit
     (or roll back) together.
@@ -31,7 +32,7 @@ def record(
     return AuditEvent.objects.create(
         user=user,
         actor=actor[:100],
-        patient=patient,
+        patient_id=getattr(patient, "pk", patient),
         action=action,
         what=what[:100],
         fields=sorted(fields),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vial.audit.log import PATIENT_BY_LINK, Action, record
 from vial.website.models import ClinicSettings
 
 from . import links
@@ -137,6 +138,7 @@ def detail(request: HttpRequest, signed: str) -> HttpResponse:
     if isinstance(appointment, HttpResponse):
         return appointment
     now = timezone.now()
+    record(PATIENT_BY_LINK, Action.VIEW, "appointment page (e-mailed link)", patient=appointment.patient_id)
     context = _summary(appointment, request)
     deadline = appointment.start - timedelta(hours=appointment.service.cancellation_window_hours)
     context.update(

@@ -13,10 +13,11 @@ from wagtail.admin.widgets import AdminDateInput
 
 from vial.core.forms import NameField
 from vial.core.phones import PhoneError, clean_uk_phone, national
+from vial.patients.models import Patient as PatientRecord
 
 from .diary import NonexistentTime, local_instant
 from .models import Appointment, Location, Practitioner, Service, format_local
-from .services import Patient
+from .services import Patient, details_of
 from .state_machine import Status
 
 logger = logging.getLogger(__name__)
@@ -83,14 +84,18 @@ def override_field(what: str) -> forms.CharField:
 
 
 class BookForm(forms.Form):
-    """A new appointment, booked by staff for a patient."""
+    """A new appointment, booked by staff for a patient: a returning patient chosen from their record
+    (`patient`, found through Patients), whose details are never retyped, or a new one typed in."""
 
     location = forms.ModelChoiceField(Location.objects.filter(active=True), label="Clinic")
     practitioner = forms.ModelChoiceField(Practitioner.objects.filter(active=True))
     service = forms.ModelChoiceField(Service.objects.filter(active=True))
     day = forms.DateField(widget=AdminDateInput)
     time = time_field()
-    patient_name = NameField(max_length=200)
+    patient = forms.ModelChoiceField(
+        PatientRecord.objects.filter(merged_into__isnull=True), required=False, widget=forms.HiddenInput
+    )
+    patient_name = NameField(max_length=200, required=False)
     patient_phone = forms.CharField(max_length=30, required=False, label="Patient's phone")
     patient_email = forms.EmailField(
         label="Patient's e-mail address",
@@ -105,6 +110,14 @@ class BookForm(forms.Form):
         help_text="Needed for prescription-only treatments and their consultations (over-18s only).",
     )
     override_reason = override_field("a prescriber has assessed the patient in person for this treatment")
+    TYPED = ("patient_name", "patient_phone", "patient_email", "patient_date_of_birth")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = self.data.get("patient") if self.is_bound else self.initial.get("patient")
+        if chosen:  # a returning patient: nothing to type
+            for name in self.TYPED:
+                del self.fields[name]
 
     def clean_patient_phone(self) -> str:
         phone = self.cleaned_data["patient_phone"].strip()
@@ -118,14 +131,20 @@ class BookForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         cleaned["start"] = _instant(self, "day", "time")
+        if cleaned.get("patient") is not None or "patient" in self.errors:
+            return cleaned  # a returning patient: their record has the details
+        if not cleaned.get("patient_name") and "patient_name" not in self.errors:
+            self.add_error("patient_name", "Please give the patient's name, or find a returning patient first.")
         phone_ok = cleaned.get("patient_phone") or "patient_phone" in self.errors
         if not (cleaned.get("patient_email") or phone_ok or "patient_email" in self.errors):
             self.add_error("patient_phone", "Please give a way to reach the patient: a phone number or an e-mail.")
         return cleaned
 
     @property
-    def patient(self) -> Patient:
+    def patient_details(self) -> Patient:
         data = self.cleaned_data
+        if data.get("patient") is not None:
+            return details_of(data["patient"])
         return Patient(
             name=data["patient_name"],
             email=data["patient_email"] or "",

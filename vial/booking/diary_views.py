@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -38,6 +39,10 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
+
+from vial.audit.log import Action, record
+from vial.patients.access import may as may_see_patients_as
+from vial.patients.access import patient_or_404
 
 from . import diary
 from .availability import RotaRow, rota_intervals
@@ -518,26 +523,38 @@ class BookView(DiaryMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         initial = {key: request.GET.get(key, "")[:20] for key in ("location", "practitioner", "service", "day", "time")}
-        return self.render(form=BookForm(initial={k: v for k, v in initial.items() if v}))
+        initial = {k: v for k, v in initial.items() if v}
+        chosen = None
+        if request.GET.get("patient"):  # a returning patient, found under Patients
+            chosen = patient_or_404(request.user, request.GET["patient"])
+            initial["patient"] = chosen.pk
+            record(request, Action.VIEW, "diary booking form", patient=chosen)
+        find = f"{reverse('patients_search')}?{urlencode({'book': urlencode(initial)})}"
+        return self.render(form=BookForm(initial=initial), chosen=chosen, find_patient_url=find)
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("patient"):
+            patient_or_404(request.user, request.POST["patient"])  # only someone who may see patients books one
         form = BookForm(request.POST)
         if not form.is_valid():
             self.form_errors(form)
-            return self.render(status=400, form=form)
+            chosen = form.cleaned_data.get("patient")
+            return self.render(status=400, form=form, chosen=chosen)
         data = form.cleaned_data
         try:
-            appointment = book_appointment(
-                data["service"], data["practitioner"], data["location"], data["start"], form.patient,
-                now=now(), by=request.user, staff=True, override_reason=data["override_reason"],
-            )  # fmt: skip
+            with transaction.atomic():  # the appointment and its audit row commit together
+                appointment = book_appointment(
+                    data["service"], data["practitioner"], data["location"], data["start"], form.patient_details,
+                    now=now(), by=request.user, staff=True, override_reason=data["override_reason"],
+                )  # fmt: skip
+                record(request, Action.CHANGE, "appointment booked in the diary", patient=appointment.patient_id)
         except SlotUnavailable as error:
             why = why_unavailable(error, data["service"], data["practitioner"], data["location"], data["start"])
             self.error(why, describe_slots(error.alternatives))
-            return self.render(status=409, form=form)
+            return self.render(status=409, form=form, chosen=data.get("patient"))
         except BookingError as error:
             self.error(error.message)
-            return self.render(status=400, form=form)
+            return self.render(status=400, form=form, chosen=data.get("patient"))
         messages.success(
             request,
             f"Booked {appointment.service} with {appointment.practitioner} at {format_local(appointment.start)}.",
@@ -578,6 +595,10 @@ class BlockView(DiaryMixin, TemplateView):
         return redirect(self.next_url(fallback))
 
 
+def may_see_patients(user) -> bool:
+    return may_see_patients_as(user, "view")
+
+
 class AppointmentView(DiaryMixin, TemplateView):
     """One appointment: when, what, who, its history, and the forms for what staff can do with it now."""
 
@@ -591,13 +612,14 @@ class AppointmentView(DiaryMixin, TemplateView):
     @cached_property
     def appointment(self) -> Appointment:
         return get_object_or_404(
-            Appointment.objects.select_related("service", "practitioner", "location", "room").prefetch_related(
-                "status_changes__by"
-            ),
+            Appointment.objects.select_related(
+                "service", "practitioner", "location", "room", "patient"
+            ).prefetch_related("status_changes__by"),
             pk=self.pk,
         )
 
     def get(self, request, *args, **kwargs):
+        record(request, Action.VIEW, "diary appointment", patient=self.appointment.patient_id)
         return self.render()
 
     def get_page_subtitle(self):
@@ -620,6 +642,7 @@ class AppointmentView(DiaryMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             appointment=appointment,
+            may_see_patient=may_see_patients(self.request.user),
             time_label=diary.time_range(appointment.start, appointment.end, local_start.date()),
             zone=local_start.tzname(),
             may_act=self.may(APPOINTMENTS),

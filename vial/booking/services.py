@@ -12,7 +12,7 @@ Logs name appointments by id only: never a patient's name, e-mail address, phone
 """
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
@@ -256,6 +256,17 @@ def record_of(patient: Patient) -> PatientRecord | None:
     return patient.record or find_patient(patient.email, patient.date_of_birth)
 
 
+def details_of(record: PatientRecord) -> Patient:
+    """A returning patient's details, from their record (staff booking them never retype them)."""
+    return Patient(
+        name=record.preferred_name,
+        email=record.email,
+        date_of_birth=record.date_of_birth,
+        phone=record.phone,
+        record=record,
+    )
+
+
 def visits_of(patient: Patient) -> Q:
     """This patient's appointments (none for someone new)."""
     record = record_of(patient)
@@ -459,9 +470,7 @@ def check_patient_free(patient: Patient, start: datetime, end: datetime, now: da
     the check; PostgreSQL: the `booking_no_patient_overlap` constraint backs it up).
     """
     other = (
-        Appointment.objects.filter(
-            blocking_q(now), visits_of(patient), start__lt=end, end__gt=start
-        )
+        Appointment.objects.filter(blocking_q(now), visits_of(patient), start__lt=end, end__gt=start)
         .select_related("service")
         .first()
     )
@@ -491,9 +500,7 @@ def _book_once(service, spec, practitioner, location, start, patient, hold, now,
         patient = replace(patient, record=record)
         overlapping = Q(blocked_start__lt=blocked.end, blocked_end__gt=blocked.start)
         in_the_way = Q(practitioner=practitioner) | Q(room__location=location)
-        patients_own = visits_of(patient) & Q(
-            start__lt=start + spec.duration, end__gt=start
-        )
+        patients_own = visits_of(patient) & Q(start__lt=start + spec.duration, end__gt=start)
         release_expired_holds(now, (overlapping & in_the_way) | patients_own)
         check_patient_free(patient, start, start + spec.duration, now)
         slots = find_slots(

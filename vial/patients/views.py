@@ -17,9 +17,10 @@ import json
 
 from django import forms
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -78,7 +79,19 @@ class SearchView(PatientMixin, TemplateView):
         if query:
             results = find_patients(query)
             record(request, Action.SEARCH, "patient search", detail=query)  # the words, not who was found
-        return self.render(query=query, results=results)
+        return self.render(query=query, results=results, book=booking_in_progress(request))
+
+
+#: What the diary's booking form carries while staff look a patient up (clinic, person, service, time).
+BOOKING_KEYS = ("location", "practitioner", "service", "day", "time")
+
+
+def booking_in_progress(request) -> str:
+    """The diary booking this search is for (`?book=` as the diary sent it), cleaned to its known keys."""
+    wanted = QueryDict(request.GET.get("book", "")[:300])
+    return (
+        urlencode({key: wanted[key][:20] for key in BOOKING_KEYS if wanted.get(key)}) if "book" in request.GET else ""
+    )
 
 
 class PatientPageView(OnePatientMixin, TemplateView):
