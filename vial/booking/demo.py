@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from vial.staff import roles
+from vial.staff.models import StaffMember
 from vial.website.models import LocationPage, TreatmentPage
 
 from .availability import LONDON, wall_clock_to_utc
@@ -182,11 +183,26 @@ def service_definitions(treatment: TreatmentPage, label: str) -> list[dict]:
 
 RECEPTION_USERNAME = "reception"
 RECEPTION_PASSWORD = "vial-demo-reception"  # noqa: S105 - a published demo-only password, reset on every run
-_VIEW_DIARY = ["view_appointment", "view_location", "view_room", "view_practitioner", "view_service"]
-STAFF_GROUPS = {
-    "Reception": [*_VIEW_DIARY, "view_weeklyrota", "view_timeoff", "add_timeoff"],
-    "Practitioners": [*_VIEW_DIARY, "view_weeklyrota", "view_timeoff"],
-}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """One demo sign-in per role (vial/staff/roles.py), with a published password reset on every run."""
+
+    username: str
+    role: str
+    password: str
+    staff_name: str = ""  # a staff member of their own (practitioners have theirs through the diary)
+    job_title: str = ""
+
+
+DEMO_LOGINS = [
+    DemoLogin("manager", roles.MANAGER, "vial-demo-manager", "Morwenna Hale", "Practice manager"),
+    DemoLogin("helena.marsh", roles.PRESCRIBER, "vial-demo-prescriber"),
+    DemoLogin("mia.collins", roles.PRACTITIONER, "vial-demo-practitioner"),
+    DemoLogin(RECEPTION_USERNAME, roles.RECEPTION, RECEPTION_PASSWORD, "Rowan Pascoe", "Receptionist"),
+    DemoLogin("editor", roles.EDITOR, "vial-demo-editor"),
+]
 
 
 class BookingDemoLoader:
@@ -270,7 +286,7 @@ class BookingDemoLoader:
                 },
             )
             if made:
-                user.set_unusable_password()  # staff sign in once the diary has its own access roles
+                user.set_unusable_password()  # the demo logins (DEMO_LOGINS) are given a password below
                 user.save(update_fields=["password"])
             practitioner, made = Practitioner.objects.get_or_create(
                 user=user,
@@ -305,32 +321,37 @@ class BookingDemoLoader:
         return people
 
     def staff_access(self, people: list[Practitioner]) -> None:
-        """The diary's two staff groups with only what they need, and a reception login for the demo.
+        """Every practitioner in their role, and one printed login per role (DEMO_LOGINS).
 
-        Reception and practitioners see the diary (patients' names included) and run it; neither
-        edits services, rotas or pages. Reception also blocks time; practitioners see their rotas.
+        The roles are the groups vial/staff/roles.py keeps (synced after migrate, and again here).
+        Practitioners without a demo login keep an unusable password.
         """
-        for name, codenames in STAFF_GROUPS.items():
-            group, made = Group.objects.get_or_create(name=name)
-            self.tally.add("staff groups", made)
-            group.permissions.add(
-                *Permission.objects.filter(
-                    Q(content_type__app_label="booking", codename__in=codenames)
-                    | Q(content_type__app_label="wagtailadmin", codename="access_admin")
-                )
-            )
-        practitioners = Group.objects.get(name="Practitioners")
+        roles.sync_roles()
+        groups = {group.name: group for group in Group.objects.filter(name__in=roles.ROLES)}
         for practitioner in people:
-            practitioner.user.groups.add(practitioners)
-        user, made = get_user_model().objects.get_or_create(
-            username=RECEPTION_USERNAME, defaults={"first_name": "Rowan", "email": "reception@vial-clinic.example"}
-        )
-        user.is_staff, user.is_active = True, True
-        user.set_password(RECEPTION_PASSWORD)
-        user.save()
-        user.groups.add(Group.objects.get(name="Reception"))
-        self.tally.add("reception login", made)
-        self.out(f"Reception (diary only): user: {RECEPTION_USERNAME}  password: {RECEPTION_PASSWORD}")
+            role = roles.PRESCRIBER if practitioner.is_prescriber else roles.PRACTITIONER
+            practitioner.user.groups.add(groups[role])
+        users = get_user_model()
+        lines = []
+        for login in DEMO_LOGINS:
+            user, made = users.objects.get_or_create(
+                username=login.username,
+                defaults={
+                    "first_name": (login.staff_name or login.username).split()[0].split(".")[0].title(),
+                    "email": f"{login.username}@vial-clinic.example",
+                },
+            )
+            user.is_active = True  # the admin is reached through the role's permissions, not Django's is_staff
+            user.set_password(login.password)
+            user.save()
+            user.groups.set([groups[login.role]])
+            if login.staff_name and not hasattr(user, "staff_member"):
+                StaffMember.objects.create(user=user, display_name=login.staff_name, job_title=login.job_title)
+            self.tally.add("staff logins", made)
+            lines.append(f"  {login.role:<17} user: {login.username}  password: {login.password}")
+        self.out("Staff logins (the demo skips setting up two-step sign-in; production asks for it):")
+        for line in lines:
+            self.out(line)
 
     def appointments(self, services: list[Service]) -> None:
         now = timezone.now()

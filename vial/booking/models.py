@@ -21,7 +21,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from vial.staff.models import Regulator
+from vial.staff.matching import find_staff_member
+from vial.staff.models import Regulator, StaffMember
 from vial.website.models import OpeningHours
 
 from . import availability
@@ -204,8 +205,19 @@ class Service(models.Model):
 
 
 class Practitioner(models.Model):
-    """A member of staff who sees patients, with the roles, clinics and services they may give."""
+    """A member of staff who sees patients, with the roles, clinics and services they may give.
 
+    Who they are is their `staff` member (vial.staff): the login, name, prescriber flag and
+    registration here are copies of it, kept so the diary and the availability engine read them
+    without a join. Saving either side keeps the two the same; the admin edits them on the staff member.
+    """
+
+    staff = models.OneToOneField(
+        StaffMember,
+        on_delete=models.PROTECT,
+        related_name="practitioner",
+        help_text="Who they are: name, login and registration are edited on the Staff list.",
+    )
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner")
     display_name = models.CharField(max_length=100, help_text="As patients see it, e.g. 'Dr Helena Marsh'.")
     is_prescriber = models.BooleanField("prescriber", default=False)
@@ -222,9 +234,8 @@ class Practitioner(models.Model):
     active = models.BooleanField(default=True, help_text="Untick when they leave: they disappear from booking.")
 
     panels = [
-        FieldRowPanel([FieldPanel("user"), FieldPanel("display_name")]),
-        FieldRowPanel([FieldPanel("is_prescriber"), FieldPanel("is_injector"), FieldPanel("is_therapist")]),
-        FieldRowPanel([FieldPanel("regulator"), FieldPanel("registration_number")], heading="Registration"),
+        FieldPanel("staff"),
+        FieldRowPanel([FieldPanel("is_injector"), FieldPanel("is_therapist")]),
         MultiFieldPanel([FieldPanel("locations"), FieldPanel("services")], heading="Where and what"),
         FieldPanel("active"),
     ]
@@ -242,8 +253,19 @@ class Practitioner(models.Model):
     def __str__(self):
         return self.display_name
 
+    IDENTITY = ("user_id", "display_name", "is_prescriber", "regulator", "registration_number")
+
+    def clean_fields(self, exclude=None):
+        if self.staff_id is None and self.display_name:  # made in code with its own details: save() links one
+            exclude = {*(exclude or ()), "staff"}
+        super().clean_fields(exclude)
+
     def clean(self):
         super().clean()
+        if self.staff_id and not self.staff.user_id:
+            raise ValidationError({"staff": "Give this staff member a login first (Staff list): the diary needs one."})
+        if self.staff_id and self._state.adding:
+            self.take_identity_from_staff()
         if self.is_prescriber:
             errors = {}
             if not self.regulator:
@@ -257,6 +279,29 @@ class Practitioner(models.Model):
     def roles(self) -> list[str]:
         flags = [(self.is_prescriber, "prescriber"), (self.is_injector, "injector"), (self.is_therapist, "therapist")]
         return [name for on, name in flags if on]
+
+    def take_identity_from_staff(self) -> None:
+        for key, value in self.staff.identity().items():
+            setattr(self, key, value)
+
+    def save(self, *args, **kwargs):
+        """Keep the staff member and this copy the same: a new link copies from the staff member,
+        otherwise what was changed here is written there; a practitioner made without one gets the
+        staff member who is the same person (same login, registration or name), or a new one."""
+        if self.staff_id is None:
+            identity = {key: getattr(self, key) for key in self.IDENTITY}
+            staff = find_staff_member(StaffMember, **{k: v for k, v in identity.items() if k != "is_prescriber"})
+            self.staff = staff or StaffMember(display_name=self.display_name)
+            for key, value in identity.items():
+                setattr(self.staff, key, value)
+            self.staff.save()
+        else:
+            linked = None if self._state.adding else type(self).objects.filter(pk=self.pk).values("staff_id").first()
+            if linked is None or linked["staff_id"] != self.staff_id:
+                self.take_identity_from_staff()
+            else:
+                StaffMember.objects.filter(pk=self.staff_id).update(**{k: getattr(self, k) for k in self.IDENTITY})
+        super().save(*args, **kwargs)
 
 
 class WeeklyRota(models.Model):
