@@ -5,6 +5,9 @@ database through DATABASE_URL:
 
     .venv/bin/python bench/profile_page.py /treatments/underarm-sweating/ [--profile] [--queries]
 
+A plain URL is served by the page cache (`{% pagecache %}`, no queries) after the first request: add
+any query string (`?bench=uncached`, as `make bench` does) to profile the uncached render.
+
 Prints the mean in-process time per request (Django test client, production settings, caches warm),
 the number of SQL queries, and with --queries the queries grouped by shape; with --profile a
 pyinstrument profile (pip install pyinstrument) or, failing that, cProfile's top functions.
