@@ -4,10 +4,10 @@ Each change writes its audit row (`vial.audit.log.record`) in the same transacti
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from vial.audit.log import Action, record
@@ -207,9 +207,30 @@ def erase_patient(patient: Patient, by, reason: str, today: date | None = None) 
 
 
 def due_for_erasure(today: date | None = None):
-    """Patients whose retention period has passed and who are not yet fully erased (the sweep's list)."""
+    """Patients whose retention period has passed and who are not yet fully erased (the sweep's list).
+
+    The database narrows the candidates (no visit for 2 years, or no treatment for 8); each one is
+    then checked with the full rule (someone treated under 18 is kept until their 25th birthday).
+    """
+    from vial.booking.state_machine import Status
+
     today = today or timezone.localdate()
-    for patient in Patient.objects.filter(merged_into__isnull=True).exclude(preferred_name=ERASED).iterator():
+    untreated_since = timezone.make_aware(datetime.combine(_add_years(today, -UNTREATED_RETENTION_YEARS), time()))
+    treated_since = timezone.make_aware(datetime.combine(_add_years(today, -ADULT_RETENTION_YEARS), time()))
+    candidates = (
+        Patient.objects.filter(merged_into__isnull=True)
+        .exclude(preferred_name=ERASED)
+        .annotate(
+            last_treated=Max("appointments__start", filter=Q(appointments__status=Status.COMPLETED)),
+            last_seen=Max("appointments__start"),
+        )
+        .filter(
+            Q(last_treated__lt=treated_since)
+            | Q(last_treated__isnull=True, updated_at__lt=untreated_since)
+            & (Q(last_seen__isnull=True) | Q(last_seen__lt=untreated_since))
+        )
+    )
+    for patient in candidates.iterator():
         keep_until = clinical_retention_until(patient)
         if keep_until is None:
             keep_until = _add_years(last_contact_day(patient), UNTREATED_RETENTION_YEARS)
