@@ -23,7 +23,7 @@ def history(patient, appointments: int, enquiries: int, changes: int, diaries, s
     """Past appointments (each with its status moves, by different staff), enquiries and corrections."""
     for n in range(appointments):
         diary = diaries[n % len(diaries)]
-        start = FIRST_VISIT + timedelta(days=7 * n)
+        start = FIRST_VISIT + timedelta(days=7 * n, hours=patient.pk % 6)  # one patient at a time (PostgreSQL)
         appointment = Appointment.objects.create(
             service=diary.service,
             practitioner=diary.practitioners[n % len(diary.practitioners)],

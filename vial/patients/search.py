@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from vial.core.phones import PhoneError, clean_uk_phone
@@ -63,12 +63,15 @@ def find_patients(query: str, limit: int = LIMIT) -> list[Patient]:
 
 
 def _names_postgres(live, text: str, limit: int) -> list[Patient]:
+    # The lookups as expressions: `name__trigram_word_similar` needs django.contrib.postgres installed.
+    from django.contrib.postgres.lookups import TrigramWordSimilar
     from django.contrib.postgres.search import TrigramWordSimilarity
 
     with connection.cursor() as cursor:  # the `%>` operator's threshold, for this connection
         cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(NAME_SIMILARITY)])
+    similar = Q(TrigramWordSimilar(F("preferred_name"), text)) | Q(TrigramWordSimilar(F("legal_name"), text))
     return list(
-        live.filter(Q(preferred_name__trigram_word_similar=text) | Q(legal_name__trigram_word_similar=text))
+        live.filter(similar)
         .annotate(similarity=TrigramWordSimilarity(text, "preferred_name"))
         .order_by("-similarity", "preferred_name", "pk")[:limit]
     )
