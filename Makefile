@@ -85,10 +85,11 @@ format: install ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install ## Run the benchmarks (public pages, then booking); figures go to docs/benchmarks.md
+bench: install ## Run the benchmarks (public pages, booking, patient search); figures go to docs/benchmarks.md
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/run.py
 	$(PY) bench/booking.py
+	$(PY) bench/patients.py
 
 # The locks are made on PyPI alone, whatever this machine's pip configuration adds (local wheels,
 # mirrors, constraints): pip-compile keeps the versions already pinned unless an .in file asks otherwise.
