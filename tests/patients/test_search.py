@@ -43,3 +43,12 @@ def test_nothing_like_it_finds_no_one(records):
     assert find_patients("Zebedee") == []
     assert find_patients("01/01/2001") == []
     assert find_patients("x") == []
+
+
+def test_the_closest_name_comes_first_when_many_share_the_surname(records):
+    for n, first in enumerate(["Ada", "Ben", "Cara", "Dev"]):
+        patient_record(f"{first} Luscombe", f"l{n}@example.com", date(1990, 1, n + 1))
+    found = find_patients("Tamsin Luscombe", limit=2)
+    assert found[0] == records["tamsin"]
+    assert all(patient.preferred_name.endswith("Luscombe") for patient in found)
+    assert len(find_patients("Luscombe", limit=3)) == 3
