@@ -91,6 +91,7 @@ def find_site(request) -> Site | None:
             model = site.root_page.specific_class or Page
             site.root_page = (
                 model.objects.annotate(any_private=Exists(PageViewRestriction.objects.all()))
+                .select_related(*getattr(model, "render_relations", ()))
                 .filter(pk=site.root_page_id)
                 .first()
             )

@@ -663,6 +663,13 @@ class Accreditation(Orderable, models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def for_request(cls, request) -> list:
+        """Every accreditation, read once per request however many places show them (footer, trust row)."""
+        if not hasattr(request, "_vial_accreditations"):
+            request._vial_accreditations = list(cls.objects.select_related("badge"))
+        return request._vial_accreditations
+
 
 class AccreditationsPage(BasePage):
     """Every accreditation and award, with register numbers patients can check."""

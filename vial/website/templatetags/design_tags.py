@@ -101,10 +101,10 @@ def motto_parts(motto):
     return [part.strip() for part in str(motto).split("|") if part.strip()]
 
 
-@register.inclusion_tag("components/trust_row.html")
-def trust_row():
-    """Registers and awards as one row of marks, each a link to the public register (one query)."""
-    return {"accreditations": list(Accreditation.objects.all())}
+@register.inclusion_tag("components/trust_row.html", takes_context=True)
+def trust_row(context):
+    """Registers and awards as one row of marks, each a link to the public register (the footer's query)."""
+    return {"accreditations": Accreditation.for_request(context["request"])}
 
 
 @register.filter

@@ -66,7 +66,7 @@ def site_footer(context):
         "settings": context.get("settings"),
         "fragment_name": chrome.FOOTER_FRAGMENT,
         "timeout": chrome.CHROME_TIMEOUT,
-        "accreditations": lazy(lambda: list(Accreditation.objects.select_related("badge"))),
+        "accreditations": lazy(lambda: Accreditation.for_request(context["request"])),
         "locations": lazy(
             lambda: list(
                 LocationPage.objects.live().order_by("path").only("id", "title", "url_path", "path", "town", "phone")
