@@ -61,6 +61,10 @@ def test_appointments_are_read_only_even_for_a_superuser(admin_client, diary):
     inspect = admin_client.get(reverse("booking_appointments:inspect", args=[appointment.pk])).content.decode()
     assert "Tue 03 Mar 2026, 10:00 GMT" in inspect
     assert "new → Confirmed" in inspect
+    from vial.audit.models import AuditEvent
+
+    read = AuditEvent.objects.latest("pk")  # reading an appointment's patient details is audited
+    assert (read.action, read.what, read.patient_id) == ("view", "appointment (admin listing)", appointment.patient_id)
 
 
 def test_staff_without_booking_permissions_are_refused(client, diary):

@@ -12,10 +12,12 @@ from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from vial.audit.log import Action, record
 
 from .diary_views import (
     VIEW,
@@ -155,6 +157,15 @@ class ClinicClosureViewSet(SetUpViewSet):
     copy_view_enabled = False
 
 
+class AuditedInspectView(InspectView):
+    """An appointment's raw details, read by staff: audited like every read of patient data."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        record(request, Action.VIEW, "appointment (admin listing)", patient=self.object.patient_id)
+        return response
+
+
 class AppointmentViewSet(ModelViewSet):
     model = Appointment
     icon = "date"
@@ -164,6 +175,7 @@ class AppointmentViewSet(ModelViewSet):
     add_to_reference_index = False
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = AuditedInspectView
     list_display = ["start", "patient_name", "service", "practitioner", "location", "room", "status"]
     list_filter = ["status", "location", "practitioner"]
     ordering = ["-start", "-pk"]
