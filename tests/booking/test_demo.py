@@ -38,6 +38,13 @@ def test_load_booking_demo_is_idempotent_and_consistent(clinic):
     assert consultation.needs_prescriber and consultation.treatment.slug == "underarm-sweating"
     assert not Practitioner.objects.get(display_name="Mia Collins").services.filter(pk=consultation.pk).exists()
     assert WeeklyRota.objects.count() >= 15
+    # A few hundred patients, some of them returning: records with a history.
+    from django.db.models import Count
+
+    from vial.patients.models import Patient
+
+    assert Patient.objects.count() >= 300
+    assert Patient.objects.annotate(visits=Count("appointments")).filter(visits__gte=2).exists()
     assert Appointment.objects.count() > 100
     assert Appointment.objects.filter(status=Status.COMPLETED).exists()
     assert Appointment.objects.filter(status=Status.CONFIRMED).exists()

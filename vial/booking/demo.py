@@ -16,6 +16,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from vial.patients.demo import DOMAIN as DEMO_DOMAIN
+from vial.patients.demo import PATIENTS as DEMO_PATIENTS
+from vial.patients.demo import demo_details, load_demo_patients
 from vial.staff import roles
 from vial.staff.models import StaffMember
 from vial.website.models import LocationPage, TreatmentPage
@@ -23,10 +26,10 @@ from vial.website.models import LocationPage, TreatmentPage
 from .availability import LONDON, wall_clock_to_utc
 from .models import Appointment, Location, Practitioner, Room, Service, TimeOff, WeeklyRota
 from .queries import find_slots
-from .services import BookingError, Patient, book_appointment
+from .services import BookingError, book_appointment
 from .state_machine import Status, set_status
 
-PATIENT_DOMAIN = "demo-patient.example"
+PATIENT_DOMAIN = DEMO_DOMAIN  # invented patients' addresses: never a real inbox
 ROTA_START = date(2025, 1, 1)
 DAYS_BEFORE, DAYS_AFTER = 14, 21
 
@@ -111,8 +114,6 @@ TREATMENT_SERVICES = {
     "frown-lines": "Frown lines",
     "migraine": "Migraine",
 }
-FIRST_NAMES = ["Amelia", "Noah", "Isla", "Oliver", "Freya", "Jacob", "Poppy", "Harry", "Elsie", "Arthur", "Ruby", "Leo"]
-SURNAMES = ["Penrose", "Hext", "Coombe", "Tremayne", "Vosper", "Luscombe", "Pascoe", "Yeo", "Chudleigh", "Rowe"]
 
 
 @dataclass
@@ -221,6 +222,9 @@ class BookingDemoLoader:
         level = booking_log.level
         booking_log.setLevel(logging.WARNING)  # one line per demo booking would drown the summary
         try:
+            made = load_demo_patients()
+            if made:
+                self.tally.created["patients"] = made
             self.appointments(services)
         finally:
             booking_log.setLevel(level)
@@ -366,19 +370,13 @@ class BookingDemoLoader:
                 continue
             rng = random.Random(day.toordinal())  # noqa: S311 - demo data, not security
             booking_now = day_start - timedelta(days=3)  # as if booked a few days before
-            for attempt in range(rng.randint(8, 14)):
+            for _attempt in range(rng.randint(8, 14)):
                 service = rng.choice(services)
                 slots = find_slots(service, day_start, day_end, now=booking_now)
                 if not slots:
                     continue
                 slot = rng.choice(slots)
-                first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
-                patient = Patient(
-                    name=f"{first} {last}",
-                    email=f"{first.lower()}.{last.lower()}.{day:%m%d}{attempt}@{PATIENT_DOMAIN}",
-                    phone=f"07700 900{rng.randint(0, 999):03d}",
-                    date_of_birth=date(rng.randint(1950, 2000), rng.randint(1, 12), rng.randint(1, 28)),
-                )
+                patient = demo_details(rng.randrange(DEMO_PATIENTS))  # the same few hundred people come back
                 practitioner = Practitioner.objects.get(pk=slot.practitioner_id)
                 location = Location.objects.get(pk=slot.location_id)
                 try:
