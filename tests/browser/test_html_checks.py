@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
-from django.db import connection
 from django.core.management import call_command
+from django.db import connection
 from PIL import Image
 from playwright.sync_api import expect
 
