@@ -134,8 +134,8 @@ def test_services_show_the_treatment_and_only_clinics_with_a_prescriber_when_one
 
 
 def test_availability_lists_free_times_in_uk_time_with_the_practitioner(client, diary, django_assert_max_num_queries):
-    # A cold set-up (nine, closed days included), the Site and its root page, whether the service is open for online booking,
-    # then the diary.
+    # A cold set-up (nine, closed days included), the Site and its root page, whether the service is open
+    # for online booking, then the diary.
     with django_assert_max_num_queries(13):
         response = availability(client, diary)
     assert response.status_code == 200, response.content
