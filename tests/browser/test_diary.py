@@ -55,6 +55,18 @@ def quiet_slot(slots: list[dict[str, str]]) -> dict[str, str] | None:
     return None
 
 
+def quiet_day(page, site):
+    """A day a week or two ahead with a quiet stretch at the first clinic, and that stretch's first slot."""
+    today = timezone.now().astimezone(LONDON).date()
+    for ahead in range(8, 22):
+        day = today + timedelta(days=ahead)
+        page.goto(f"{site}/admin/diary/?day={day:%Y-%m-%d}")
+        slot = quiet_slot(free_slots(page))
+        if slot:
+            return day, slot
+    raise AssertionError("no quiet stretch in the demo diary in the next three weeks")
+
+
 def test_reception_books_by_clicking_an_empty_slot_and_cancels_with_a_reason(diary_site, open_context):
     site = diary_site
     page = open_context(width=1280, height=900).new_page()
@@ -66,16 +78,7 @@ def test_reception_books_by_clicking_an_empty_slot_and_cancels_with_a_reason(dia
     expect(page.get_by_role("heading", name=re.compile(r"^Today: "))).to_be_visible()
     expect(page.get_by_role("link", name="Open today's diary")).to_be_visible()
 
-    # A day a week or two ahead with a quiet stretch at the first clinic.
-    today = timezone.now().astimezone(LONDON).date()
-    for ahead in range(8, 22):
-        day = today + timedelta(days=ahead)
-        page.goto(f"{site}/admin/diary/?day={day:%Y-%m-%d}")
-        slot = quiet_slot(free_slots(page))
-        if slot:
-            break
-    else:
-        raise AssertionError("no quiet stretch in the demo diary in the next three weeks")
+    day, slot = quiet_day(page, site)
     diary_url = f"{site}/admin/diary/?location={slot['location']}&day={day:%Y-%m-%d}&view=day"  # this one
     practitioner = Practitioner.objects.get(pk=slot["practitioner"])
     service = practitioner.services.filter(active=True).order_by("duration_minutes", "pk").first()  # 15 minutes

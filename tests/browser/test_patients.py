@@ -4,21 +4,19 @@ the practice manager then sees it all in the audit log."""
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import STAFF_PASSWORD, staff_user, totp_code
 from tests.patients.records import patient_record
-from vial.booking.availability import LONDON
 from vial.booking.models import Appointment, Practitioner, Service
 from vial.staff import roles
 
 from .conftest import BROWSER_TEST
-from .test_diary import free_slots, quiet_slot
+from .test_diary import quiet_day
 
 pytestmark = BROWSER_TEST
 
@@ -49,16 +47,7 @@ def test_reception_books_a_returning_patient_found_by_a_misspelt_surname(clinic_
     page = open_context(width=1280, height=900).new_page()
     sign_in(page, site, reception)
 
-    # An empty stretch in the diary a week or two ahead: click it to book there.
-    today = timezone.now().astimezone(LONDON).date()
-    for ahead in range(8, 22):
-        day = today + timedelta(days=ahead)
-        page.goto(f"{site}/admin/diary/?day={day:%Y-%m-%d}")
-        slot = quiet_slot(free_slots(page))
-        if slot:
-            break
-    else:
-        raise AssertionError("no quiet stretch in the demo diary in the next three weeks")
+    _day, slot = quiet_day(page, site)  # an empty stretch in the diary: click it to book there
     practitioner = Practitioner.objects.get(pk=slot["practitioner"])
     service = practitioner.services.filter(kind=Service.Kind.CONSULTATION, active=True).order_by("duration_minutes")[0]
     page.goto(site + slot["href"])

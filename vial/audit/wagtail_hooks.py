@@ -2,26 +2,13 @@
 
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from vial.core.permissions import ReadOnlyPermissionPolicy
 
 from .models import AuditEvent
 
-
-class ViewOnlyPolicy(ModelPermissionPolicy):
-    """'view' for those granted it (practice managers, superusers); add, change and delete for no one."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission([a for a in actions if a == "view"])
-
-
-audit_policy = ViewOnlyPolicy(AuditEvent)
+audit_policy = ReadOnlyPermissionPolicy(AuditEvent)  # managers view and export; nobody edits
 register_permission_policy(AuditEvent, audit_policy, exact_class=True)
 
 

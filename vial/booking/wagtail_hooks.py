@@ -14,10 +14,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from vial.audit.log import Action, record
+from vial.core.permissions import ReadOnlyPermissionPolicy
 
 from .diary_views import (
     VIEW,
@@ -33,20 +33,6 @@ from .diary_views import (
     diary_permission,
 )
 from .models import Appointment, ClinicClosure, Location, Practitioner, Room, Service, TimeOff, WeeklyRota
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Django's model permissions, minus add, change and delete for everyone."""
-
-    def user_has_permission(self, user, action):
-        return action not in {"add", "change", "delete"} and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission([a for a in actions if a not in {"add", "change", "delete"}])
-
 
 appointment_permission_policy = ReadOnlyPermissionPolicy(Appointment)
 register_permission_policy(Appointment, appointment_permission_policy, exact_class=True)
