@@ -18,12 +18,20 @@ MAX_TAB_STOPS = 150
 FOCUSED = """() => {
     const el = document.activeElement;
     if (!el || el === document.body) return null;
-    const style = getComputedStyle(el);
+    // The ring may be on the element or on the box around it (a card or the search box, by :focus-within).
+    const ringed = (node) => {
+        const style = getComputedStyle(node);
+        return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    };
+    let outline = false;
+    for (let node = el, up = 0; node && node !== document.body && up < 4; node = node.parentElement, up++) {
+        if (ringed(node)) { outline = true; break; }
+    }
     return {
         id: el.id,
         tag: el.tagName.toLowerCase(),
         text: (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 60),
-        outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+        outline: outline,
     };
 }"""
 

@@ -75,7 +75,8 @@ def test_clinicians_and_practitioners_become_one_staff_member_each(old_world):
         depth=3,
         url_path="/does-it-hurt/",
         content_type=page_type,
-        locale=Locale.objects.first(),
+        # An earlier transactional test's flush may have emptied the locales the migrations made.
+        locale=Locale.objects.get_or_create(language_code="en-gb")[0],
         question="Does it hurt?",
         answer=[],
         summary="A little.",
