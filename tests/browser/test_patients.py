@@ -34,9 +34,10 @@ def sign_in(page, site, user, offset=0):
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Two-step sign-in").first).to_be_visible()
-    page.locator("input[name=code]").first.fill(totp_code(user, offset))
-    page.get_by_role("button", name="Sign in").first.click()
+    expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
+    expect(page.locator("input[name=code]")).to_have_count(1)  # once the admin's icons have loaded too
+    page.locator("input[name=code]").fill(totp_code(user, offset))
+    page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile("two-factor"))
 
 

@@ -59,7 +59,10 @@ class StaffMember(index.Indexed, models.Model):
     class Meta:
         ordering = ["display_name"]
         verbose_name = "staff member"
-        permissions = [("use_diary", "Book, move, cancel and mark appointments in the diary")]
+        permissions = [
+            ("use_diary", "Book, move, cancel and mark appointments in the diary"),
+            ("reset_two_factor", "Reset a colleague's two-step sign-in (a lost or replaced phone)"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_prescriber=False) | (~Q(regulator="") & ~Q(registration_number="")),

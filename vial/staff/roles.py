@@ -73,6 +73,7 @@ ROLES: dict[str, list[str]] = {
         "staff.add_staffmember",
         "staff.change_staffmember",
         "staff.view_staffmember",
+        "staff.reset_two_factor",
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",

@@ -11,6 +11,8 @@ Wrong codes are counted per user in vial.core.ratelimit: after `STAFF_TWO_FACTOR
 `STAFF_TWO_FACTOR_WINDOW_MINUTES` (15) every code is refused until the window closes (429 with the wait).
 django-otp's own growing delay is off (OTP_*_THROTTLE_FACTOR = 0): one rule, said plainly.
 
+Replacing your phone or recovery codes, and a manager's reset of a colleague's, are two_step_settings.py.
+
 Settings: `STAFF_TWO_FACTOR` (True; the test profile turns it off so most tests `force_login`),
 `STAFF_TWO_FACTOR_SKIP_ENROLMENT_DEMO` (True only in the demo profile: a user with no authenticator yet
 is let through; one who has enrolled still gives a code), `STAFF_SESSION_IDLE_MINUTES` (30).
@@ -46,8 +48,17 @@ THROTTLE_SCOPE = "staff-two-factor"
 IDLE_KEY = "staff_last_seen"
 #: Paths staff reach only once signed in; everything under them needs the second factor.
 STAFF_PREFIXES = ("/admin/", "/django-admin/")
-#: ... except these, which a half-signed-in person must still reach.
-OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/admin/password_reset/", "/admin/two-factor/")
+#: ... except these, which a half-signed-in person must still reach: the sign-in pages, and the admin's
+#: icons and translations, which the two-factor pages load (sent to the code form instead, the icon
+#: loader pasted that whole page into the one it was on).
+OPEN_PATHS = (
+    "/admin/login/",
+    "/admin/logout/",
+    "/admin/password_reset/",
+    "/admin/two-factor/",
+    "/admin/sprite/",
+    "/admin/jsi18n/",
+)
 #: Permissions that reach patients' data (names, contact details, clinical records, the audit log, enquiries).
 PATIENT_DATA_APPS = ("patients.", "audit.", "enquiries.")
 PATIENT_DATA_PERMISSIONS = {"staff.use_diary", "booking.view_appointment"}
@@ -164,25 +175,28 @@ def _next_url(request) -> str:
     return reverse("wagtailadmin_home")
 
 
-def _too_many(request, form, template, context, verdict):
+def too_many_message(verdict) -> str:
     minutes = max(1, -(-verdict.retry_after // 60))
-    form.add_error(
-        None,
+    return (
         f"Too many wrong codes. Wait {minutes} minute{'s' if minutes != 1 else ''} and try again, or ask the "
-        "practice manager.",
+        "practice manager."
     )
+
+
+def _too_many(request, form, template, context, verdict):
+    form.add_error(None, too_many_message(verdict))
     response = render(request, template, {**context, "form": form}, status=429)
     response["Retry-After"] = str(verdict.retry_after)
     return response
 
 
-def _counted(user):
+def count_attempt(user):
     """Count one code attempt for this user: the verdict says whether it may be checked at all."""
     window = settings.STAFF_TWO_FACTOR_WINDOW_MINUTES * 60
     return ratelimit.hit(THROTTLE_SCOPE, str(user.pk), settings.STAFF_TWO_FACTOR_FAILURE_LIMIT, window)
 
 
-def _right_code(user):
+def right_code(user):
     ratelimit.give_back(THROTTLE_SCOPE, str(user.pk))  # only wrong codes count towards the limit
 
 
@@ -199,12 +213,12 @@ def verify(request):
     template, context = "staff/two_factor_verify.html", {"next": _next_url(request)}
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        verdict = _counted(user)
+        verdict = count_attempt(user)
         if not verdict:
             return _too_many(request, form, template, context, verdict)
         device = match_token(user, form.cleaned_data["code"])  # a recovery code is deleted as it is used
         if device is not None:
-            _right_code(user)
+            right_code(user)
             otp_login(request, device)
             return redirect(context["next"])
         form.add_error("code", WRONG_CODE)
@@ -235,11 +249,11 @@ def enrol(request):
     context = {"next": _next_url(request), "qr": _qr_svg(device.config_url), "secret": _secret(device)}
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        verdict = _counted(user)
+        verdict = count_attempt(user)
         if not verdict:
             return _too_many(request, form, template, context, verdict)
         if device.verify_token(form.cleaned_data["code"]):
-            _right_code(user)
+            right_code(user)
             codes = confirm_enrolment(device)
             otp_login(request, device)
             return render(request, "staff/two_factor_recovery_codes.html", {"codes": codes, "next": context["next"]})
