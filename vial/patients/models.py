@@ -9,7 +9,7 @@ see or change what is decided in `access.py`; every read and change is written t
 from datetime import date
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -77,6 +77,17 @@ class Patient(models.Model):
     def __str__(self):
         return self.preferred_name
 
+    def save(self, *args, **kwargs):
+        """Save, and keep the words search finds this patient by in step with the names (`NameWord`)."""
+        adding = self._state.adding
+        fields = kwargs.get("update_fields")
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            if fields is None or NAME_WORD_FIELDS & set(fields):
+                from .search import index_name_words  # the search owns its index; it imports this module
+
+                index_name_words(self, new=adding)
+
     @property
     def name(self) -> str:
         return self.preferred_name
@@ -86,6 +97,44 @@ class Patient(models.Model):
             return None
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+#: What decides the words a patient is found by: the names, and whether the record is still searchable.
+NAME_WORD_FIELDS = {"preferred_name", "legal_name", "merged_into", "merged_into_id"}
+
+
+class NameWord(models.Model):
+    """One word of patients' names ('luscombe', "o'brien"), held once however many patients share it.
+
+    A clinic has a few thousand; staff search matches what was typed against these first (part of a
+    word, or a close spelling: `search.py`), then reaches the patients through `PatientNameWord`.
+    A word that no searchable patient uses any longer is deleted at once: it is personal data.
+    """
+
+    word = models.CharField(max_length=200, unique=True)
+
+    def __str__(self):
+        return self.word
+
+
+class PatientNameWord(models.Model):
+    """A searchable patient's preferred or legal name holds this word (the index search goes through).
+
+    Written only by `search.index_name_words`, from `Patient.save()`. Merged records and fully erased
+    ones have none. Word first in the unique index: the patients of one word come in record order, so
+    a search can stop after 50.
+    """
+
+    # DO_NOTHING: a word is deleted only once no row points at it (`search.prune_name_words`); the
+    # database's foreign key refuses anything else.
+    word = models.ForeignKey(NameWord, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="name_words")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["word", "patient"], name="patients_name_word_patient")]
+
+    def __str__(self):
+        return f"{self.word_id} in #{self.patient_id}"
 
 
 #: The contact details reception may read and change (no clinical data).

@@ -195,7 +195,7 @@ def erase_patient(patient: Patient, by, reason: str, today: date | None = None) 
             setattr(patient, field, value)
         patient.erased_at = timezone.now()
         patient.erasure_reason = note[:300]
-        patient.save()
+        patient.save()  # and the words of the names erased go from search, unless someone else has them
         patient.details_changes.all().delete()
         patient.enquiries.all().delete()
         blank = {"patient_email": "", "patient_phone": ""}
