@@ -25,8 +25,10 @@ Steps (all on 127.0.0.1, everything under bench/.work, every process stopped by 
 Environment: BENCH_DURATION (seconds per wrk run, default 5), BENCH_DEPLOYED_DURATION (the deployed
 treatment page, default 15: long enough to see a worker restart if one happened), BENCH_COLD (cold
 requests per page, 20), BENCH_WORKERS (2), BENCH_WORKER_CLASS (sync), BENCH_THREADS (1), BENCH_PG_URL
-(maintenance database URL), BENCH_SQLITE=1 (skip PostgreSQL), BENCH_KEEP=1 (leave the database and the
-servers' files behind, for bench/profile_page.py), BENCH_NO_DOC=1 (print only).
+(maintenance database URL), BENCH_PG_DB (the database it creates, vial_bench), BENCH_WORK (its
+files, bench/.work: both let two engineers run it at once), BENCH_SQLITE=1 (skip PostgreSQL),
+BENCH_KEEP=1 (leave the database and the servers' files behind, for bench/profile_page.py),
+BENCH_NO_DOC=1 (print only).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "bench" / ".work"
+WORK = Path(os.environ.get("BENCH_WORK", ROOT / "bench" / ".work"))
 DOC = ROOT / "docs" / "benchmarks.md"
 LUA = ROOT / "bench" / "latency.lua"
 PY = sys.executable
@@ -62,7 +64,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 WORKER_THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DB = "vial_bench"
+PG_DB = os.environ.get("BENCH_PG_DB", "vial_bench")
 SEARCH_QUERY = "sweaty armpits"
 TIMES = 10  # the second content size, in demos
 
