@@ -96,6 +96,7 @@ def find_site(request) -> Site | None:
                 .first()
             )
             cache.set(RESTRICTIONS_KEY, site.root_page.any_private, CHROME_TIMEOUT)
+            _prepare(site.root_page)
         cache.set(key, site, CHROME_TIMEOUT)
     return site
 
@@ -103,9 +104,10 @@ def find_site(request) -> Site | None:
 def live_page(request, url_path: str, under: str):
     """The live page at `url_path` below tree path `under`, as its specific type, from the cache.
 
-    Kept with the foreign keys every render of it reads (its `render_relations`), under the content
-    version like the rest, so a publish, unpublish or move is seen at once. Misses are not cached,
-    so unknown URLs cannot fill the cache.
+    Kept with what every render of it reads of its own (the foreign keys in `render_relations`, the
+    tags in `render_prefetches`, its og:image), under the content version like the rest, so a
+    publish, unpublish or move is seen at once. Misses are not cached, so unknown URLs cannot fill
+    the cache.
     """
     key = f"{PAGE_KEY}:{content_version()}:{hashlib.md5(url_path.encode(), usedforsecurity=False).hexdigest()}"
     page = cache.get(key)
@@ -125,12 +127,19 @@ def live_page(request, url_path: str, under: str):
             model.objects.live()
             .filter(url_path=url_path, path__startswith=under)
             .select_related(*getattr(model, "render_relations", ()))
+            .prefetch_related(*getattr(model, "render_prefetches", ()))
             .first()
         )
         if page is None:
             return None
+        _prepare(page)
         cache.set(key, page, CHROME_TIMEOUT)
     return page
+
+
+def _prepare(page) -> None:
+    """Work out, before `page` is cached, what every render of it reads (see BasePage.og_image_url)."""
+    getattr(page, "og_image_url", None)  # a cached property: computed now, it is pickled with the page
 
 
 def _known_page_type(request, url_path: str):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Case, Count, When
+from django.db.models import Avg, Case, Count, Prefetch, When
 from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -65,6 +65,8 @@ class BasePage(HeroImageMixin, Page):
 
     #: Foreign keys every render of the page reads, loaded and cached with it (`chrome.live_page`).
     render_relations = ("hero_image",)
+    #: What the page owns that every render lists (its tags), prefetched and cached with it likewise.
+    render_prefetches = ()
 
     @cached_property
     def breadcrumb_pages(self) -> list[Page]:
@@ -88,6 +90,19 @@ class BasePage(HeroImageMixin, Page):
 
     #: Whether `{% pagecache %}` may keep this page's rendered HTML (not for pages with forms).
     fragment_cacheable = True
+
+    #: The hero image as shared on social media (og:image in base.html).
+    og_image_spec = "fill-1200x630"
+
+    @cached_property
+    def og_image_url(self) -> str:
+        """The og:image rendition's URL path ("" without a hero image), looked up once per loaded page.
+
+        `chrome.live_page` and `chrome.find_site` work it out before they cache the page, so a render
+        reads a string. Wagtail's `{% image %}` tag would read the rendition from the cache and write it
+        back on every render (with the file cache, a file written per request).
+        """
+        return self.hero_image.get_rendition(self.og_image_spec).url if self.hero_image else ""
 
     def get_cache_key_components(self):
         # A page also shows other content (related pages, ratings, the menu), so its cached
@@ -165,7 +180,12 @@ class HomePage(BasePage):
             lambda: list(TreatmentPage.objects.live().only(*TreatmentPage.CARD_FIELDS).order_by("path")[:6])
         )
         context["questions"] = lazy(
-            lambda: list(QuestionPage.objects.live().select_related("author").order_by("-date", "-pk")[:3])
+            lambda: list(
+                QuestionPage.objects.live()
+                .select_related("author")
+                .only(*QuestionPage.CARD_FIELDS)
+                .order_by("-date", "-pk")[:3]
+            )
         )
         context["testimonials"] = lazy(lambda: list(Testimonial.objects.public().for_display()[:3]))
         context["rating"] = lazy(lambda: seo.site_rating(request))
@@ -416,7 +436,7 @@ class TreatmentPage(BasePage):
         context["questions"] = lazy(lambda: list(self.questions.live().only(*LINK_FIELDS).order_by("-date", "-pk")[:3]))
 
         def testimonials():
-            found = list(Testimonial.objects.public().filter(treatment=self)[:3])
+            found = list(Testimonial.objects.public().filter(treatment=self).only(*Testimonial.DISPLAY_FIELDS)[:3])
             for testimonial in found:
                 testimonial.treatment = self  # each links back to this page: no join to read it again
             return found
@@ -501,6 +521,11 @@ class QuestionPage(BasePage):
     parent_page_types = ["website.QuestionIndexPage"]
     subpage_types = []
     render_relations = ("hero_image", "author")
+    render_prefetches = (
+        Prefetch("tagged_items", queryset=QuestionPageTag.objects.select_related("tag").order_by("pk")),
+    )
+    #: What a question card reads (components/question_card.html), with select_related("author").
+    CARD_FIELDS = (*LINK_FIELDS, "date", "summary", "author__display_name", "author__credentials")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -513,7 +538,14 @@ class QuestionPage(BasePage):
             return list(related.live().only(*LINK_FIELDS).order_by("path"))
 
         context["treatments"] = lazy(treatments)
+        # The tag links go to the list of questions: this page's parent, from the breadcrumb trail (no query).
+        context["index_url"] = lazy(lambda: self.breadcrumb_pages[-2].url)
         return context
+
+    @property
+    def tag_list(self) -> list:
+        """The post's tags in the order the editor added them (prefetched with the page by `chrome.live_page`)."""
+        return [item.tag for item in self.tagged_items.all()]
 
     def json_ld(self, request):
         return [*super().json_ld(request), *seo.question(self, request)]
@@ -530,7 +562,7 @@ class TestimonialQuerySet(models.QuerySet):
     def for_display(self):
         """With what components/testimonial.html reads of the treatment (a link), in the same query."""
         return self.select_related("treatment").only(
-            "author_name", "quote", "rating", "date", "treatment", *(f"treatment__{f}" for f in LINK_FIELDS)
+            *Testimonial.DISPLAY_FIELDS, *(f"treatment__{f}" for f in LINK_FIELDS)
         )
 
 
@@ -553,6 +585,8 @@ class Testimonial(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="testimonial")
 
     objects = TestimonialQuerySet.as_manager()
+    #: What components/testimonial.html reads (not the draft and revision fields).
+    DISPLAY_FIELDS = ("author_name", "quote", "rating", "date", "treatment")
     base_form_class = AdvertisingCheckedSnippetForm  # advertising check, and no publishing without consent
 
     panels = [
@@ -667,7 +701,7 @@ class Accreditation(Orderable, models.Model):
     def for_request(cls, request) -> list:
         """Every accreditation, read once per request however many places show them (footer, trust row)."""
         if not hasattr(request, "_vial_accreditations"):
-            request._vial_accreditations = list(cls.objects.select_related("badge"))
+            request._vial_accreditations = list(cls.objects.all())  # the badge image is for AccreditationsPage
         return request._vial_accreditations
 
 
