@@ -101,10 +101,15 @@ def motto_parts(motto):
     return [part.strip() for part in str(motto).split("|") if part.strip()]
 
 
+#: How many marks the home page's trust row shows (the first, in the editors' order): one row, however many
+#: the clinic holds. The footer and the accreditations page list every one.
+TRUST_ROW_MARKS = 6
+
+
 @register.inclusion_tag("components/trust_row.html", takes_context=True)
 def trust_row(context):
     """Registers and awards as one row of marks, each a link to the public register (the footer's query)."""
-    return {"accreditations": Accreditation.for_request(context["request"])}
+    return {"accreditations": Accreditation.for_request(context["request"])[:TRUST_ROW_MARKS]}
 
 
 @register.filter
