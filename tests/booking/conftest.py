@@ -24,14 +24,23 @@ PHONE = "07123 456789"
 
 
 def working_day(days_ahead: int) -> date:
-    """A UK date this many days from today, moved off Sunday (no rota): for tests that go through the
-    views, which take the real clock."""
+    """A UK date this many days from today, moved off Sundays (no rota) and bank holidays (closed): for
+    tests that go through the views, which take the real clock."""
     from django.utils import timezone
 
     from vial.booking.models import local
 
-    day = local(timezone.now()).date() + timedelta(days=days_ahead)
-    return day + timedelta(days=1) if day.weekday() == 6 else day
+    return open_day(local(timezone.now()).date() + timedelta(days=days_ahead))
+
+
+def open_day(day: date) -> date:
+    """`day`, or the first day after it that is neither a Sunday nor a bank holiday in England."""
+    from vial.booking.closed_days import bank_holidays
+
+    closed = bank_holidays([day.year, day.year + 1])
+    while day.weekday() == 6 or day in closed:
+        day += timedelta(days=1)
+    return day
 
 
 def api_booking(service, location, start: datetime, practitioner=None, **patient) -> dict:

@@ -199,7 +199,8 @@ def test_the_schema_states_what_the_api_refuses(client, db):
 
 
 def free_slots(client, diary) -> list[str]:
-    response = client.get(times_url(diary.service, diary.location))
+    """The free times on DAY (a whole working day: today may have only a few left)."""
+    response = client.get(f"{times_url(diary.service, diary.location)}&day={DAY.isoformat()}")
     return SLOT_VALUE.findall(response.content.decode())
 
 
