@@ -323,3 +323,21 @@ def test_a_patient_opening_their_appointment_is_audited_as_the_patient(booked, c
         "view",
         booked.patient_id,
     )
+
+
+def test_the_patients_cancel_and_move_by_link_are_audited_as_the_patient(booked, client, post, diary):
+    from vial.audit.models import AuditEvent
+
+    def changes():
+        return list(
+            AuditEvent.objects.filter(action="change", patient=booked.patient_id).values_list("actor", "detail")
+        )
+
+    moved_to = at(date(2026, 3, 10), 15)
+    assert post(url(booked, "move"), {"slot": f"{moved_to.isoformat()}|{booked.practitioner_id}"}).status_code == 302
+    new = Appointment.objects.get(moved_from=booked)
+    assert changes() == [("the patient, by e-mailed link", "Confirmed to Cancelled")]
+    booked_again = AuditEvent.objects.filter(action="create", what="appointment booked").latest("pk")
+    assert (booked_again.actor, booked_again.patient_id) == ("the patient, by e-mailed link", booked.patient_id)
+    assert post(url(new, "cancel")).status_code == 302  # to the appointment, now cancelled
+    assert changes() == [("the patient, by e-mailed link", "Confirmed to Cancelled")] * 2

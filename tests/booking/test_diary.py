@@ -16,6 +16,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.patients.records import patient_record
+from vial.audit.models import AuditEvent
 from vial.booking import diary, diary_views
 from vial.booking.availability import wall_clock_to_utc
 from vial.booking.models import Appointment, AppointmentStatusChange, TimeOff
@@ -410,6 +411,11 @@ def test_arrived_then_completed(reception, diary):
     assert appointment.status == Status.COMPLETED
     moves = list(appointment.status_changes.values_list("to_status", "by__username"))
     assert moves == [("confirmed", None), ("arrived", "rita"), ("completed", "rita")]
+    audited = AuditEvent.objects.filter(patient=appointment.patient_id, action="change").order_by("pk")
+    assert list(audited.values_list("user__username", "detail", "fields")) == [
+        ("rita", "Confirmed to Arrived", ["status"]),
+        ("rita", "Arrived to Completed", ["status"]),
+    ]
 
 
 def test_an_illegal_status_move_is_refused_with_the_allowed_ones(reception, diary):

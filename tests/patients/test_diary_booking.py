@@ -61,7 +61,7 @@ def test_reception_finds_a_returning_patient_from_the_booking_form_and_books_the
     assert appointment.start == at(TUESDAY, 10)
     actions = list(AuditEvent.objects.filter(patient=tamsin).values_list("action", "what"))
     assert ("view", "diary booking form") in actions
-    assert ("change", "appointment booked in the diary") in actions
+    assert ("create", "appointment booked") in actions
 
 
 def test_the_appointment_shows_its_patient_with_a_link_to_their_page(client, clinic, tamsin):

@@ -6,6 +6,9 @@ from .models import AuditEvent
 
 Action = AuditEvent.Action
 PATIENT_BY_LINK = "the patient, by e-mailed link"
+PATIENT_ONLINE = "the patient, on the booking website"
+PATIENT_BY_API = "the patient, through the booking API"
+SYSTEM = "system"
 
 
 def record(

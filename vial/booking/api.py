@@ -35,6 +35,8 @@ from django.utils.cache import add_never_cache_headers
 from ninja import Header, NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 
+from vial.audit.log import PATIENT_BY_API
+
 from . import idempotency, services, throttle
 from .availability import Slot, wall_clock_to_utc
 from .catalogue import bookable_services
@@ -468,7 +470,7 @@ def book(request, payload: BookingIn, now) -> Status:
         for candidate in candidates:
             try:
                 appointment = services.book_appointment(
-                    service, candidate, location, start, patient, now=now, hold=check_address
+                    service, candidate, location, start, patient, now=now, hold=check_address, by=PATIENT_BY_API
                 )
             except services.SlotUnavailable:
                 if candidate is candidates[-1]:
@@ -501,7 +503,7 @@ def book(request, payload: BookingIn, now) -> Status:
     }
     if appointment.status != AppointmentStatus.HELD:
         return Status(201, booked)
-    services.confirm_online(appointment, now=now)  # a new address: e-mail the link that confirms it
+    services.confirm_online(appointment, now=now, by=PATIENT_BY_API)  # a new address: e-mail the link that confirms it
     message = (
         f"We have e-mailed a link to {patient.email.strip()}. The booking is confirmed when it is opened before "
         f"{format_local(appointment.held_until)}; until then the time is held, and after that it is released."
@@ -528,7 +530,7 @@ def cancel_booking(request, token: str):
         raise NotFound("We could not find that booking. Please use the link or token from your confirmation.")
     try:
         appointment = services.get_by_token(token)
-        services.cancel_appointment(appointment)
+        services.cancel_appointment(appointment, by=PATIENT_BY_API)
     except services.AppointmentNotFound as refusal:
         raise NotFound(refusal.message) from None
     except services.CancellationRefused as refusal:

@@ -162,7 +162,7 @@ def cancel(request: HttpRequest, signed: str) -> HttpResponse:
     now = timezone.now()
     if request.method == "POST":
         try:
-            cancel_service(appointment, now=now)
+            cancel_service(appointment, now=now, by=PATIENT_BY_LINK)
         except CancellationRefused as error:
             return _problem(
                 request,
@@ -202,7 +202,7 @@ def confirm(request: HttpRequest, signed: str) -> HttpResponse:
         )
     if request.method == "POST":
         try:
-            confirm_appointment(appointment, now=now)
+            confirm_appointment(appointment, now=now, by=PATIENT_BY_LINK)
         except BookingError as error:  # lapsed meanwhile, or the consultation it needed has gone
             return _problem(request, CONFLICT, "We could not confirm this booking", error.message, appointment)
         return redirect(reverse("appointment:detail", args=[signed]) + "?confirmed=1")
@@ -333,7 +333,7 @@ def move(request: HttpRequest, signed: str) -> HttpResponse:
     try:
         start, practitioner = _parse_choice(request.POST.get("slot"))
         day = local(start).date()
-        new = move_appointment(appointment, start, practitioner=practitioner, now=now)
+        new = move_appointment(appointment, start, practitioner=practitioner, now=now, by=PATIENT_BY_LINK)
     except CancellationRefused as error:
         return _problem(
             request,

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -542,12 +541,10 @@ class BookView(DiaryMixin, TemplateView):
             return self.render(status=400, form=form, chosen=chosen)
         data = form.cleaned_data
         try:
-            with transaction.atomic():  # the appointment and its audit row commit together
-                appointment = book_appointment(
-                    data["service"], data["practitioner"], data["location"], data["start"], form.patient_details,
-                    now=now(), by=request.user, staff=True, override_reason=data["override_reason"],
-                )  # fmt: skip
-                record(request, Action.CHANGE, "appointment booked in the diary", patient=appointment.patient_id)
+            appointment = book_appointment(  # audited by the service, as this member of staff
+                data["service"], data["practitioner"], data["location"], data["start"], form.patient_details,
+                now=now(), by=request.user, staff=True, override_reason=data["override_reason"],
+            )  # fmt: skip
         except SlotUnavailable as error:
             why = why_unavailable(error, data["service"], data["practitioner"], data["location"], data["start"])
             self.error(why, describe_slots(error.alternatives))

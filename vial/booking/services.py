@@ -24,6 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from vial.audit.log import Action
+from vial.audit.log import record as audit
 from vial.patients.models import Patient as PatientRecord
 from vial.patients.services import Details, find_or_create_patient, find_patient
 
@@ -496,7 +498,8 @@ def _book_once(service, spec, practitioner, location, start, patient, hold, now,
         lock_practitioner(practitioner)
         # Inside the write lock (SQLite) or behind the unique constraint (PostgreSQL): two first
         # bookings of one new patient racing each other end with one record.
-        record = patient.record or find_or_create_patient(patient, who=by if by is not None else "booking website")
+        who = by or "booking website"
+        record = patient.record or find_or_create_patient(patient, who=who)
         patient = replace(patient, record=record)
         overlapping = Q(blocked_start__lt=blocked.end, blocked_end__gt=blocked.start)
         in_the_way = Q(practitioner=practitioner) | Q(room__location=location)
@@ -550,9 +553,10 @@ def _book_once(service, spec, practitioner, location, start, patient, hold, now,
             appointment=appointment,
             from_status="",
             to_status=status,
-            by=by if getattr(by, "is_authenticated", False) else None,
+            by=by if by_staff(by) else None,
             note=note or (f"Held for {HOLD_MINUTES} minutes" if hold else "Booked"),
         )
+        audit(who, Action.CREATE, "appointment booked", patient=record, detail=status.label)
     return appointment
 
 
@@ -673,7 +677,7 @@ def needs_address_check(email: str) -> bool:
     return settings.BOOKING_CHECK_NEW_ADDRESSES and not address_confirmed_before(email)
 
 
-def confirm_online(appointment: Appointment, now: datetime | None = None) -> Appointment:
+def confirm_online(appointment: Appointment, now: datetime | None = None, by=None) -> Appointment:
     """The patient's own 'Confirm' on a hold: confirmed at once for an address we know, otherwise
     held for `ADDRESS_CHECK_MINUTES` more while the link e-mailed to the address waits for its click.
 
@@ -681,10 +685,10 @@ def confirm_online(appointment: Appointment, now: datetime | None = None) -> App
     """
     now = now or timezone.now()
     if not needs_address_check(appointment.patient_email):
-        return confirm_appointment(appointment, now=now)
+        return confirm_appointment(appointment, now=now, by=by)
     appointment.refresh_from_db(fields=["status", "held_until", "address_check_asked_at"])
     if appointment.status == Status.HELD and appointment.held_until and appointment.held_until <= now:
-        return confirm_appointment(appointment, now=now)  # lapsed: it says so, with the free times
+        return confirm_appointment(appointment, now=now, by=by)  # lapsed: it says so, with the free times
     if appointment.status != Status.HELD:
         raise BookingError(f"This appointment is {label(appointment.status)} and cannot be confirmed.")
     if appointment.address_check_asked_at is None:
@@ -731,6 +735,11 @@ def check_changeable(appointment: Appointment, now: datetime, enforce_window: bo
             )
 
 
+def by_staff(by) -> bool:
+    """`by` is a signed-in member of staff (not a text naming the patient or the website, not None)."""
+    return getattr(by, "is_authenticated", False)
+
+
 def cancel_appointment(
     appointment: Appointment | str,
     now: datetime | None = None,
@@ -758,11 +767,16 @@ def cancel_appointment(
         appointment.refresh_from_db(fields=["status"])
     check_changeable(appointment, now, enforce_window, "cancelled")
     was_confirmed = appointment.status == Status.CONFIRMED
-    if override_reason.strip() and by is not None:
+    if override_reason.strip() and by_staff(by):
         note = f"{note or 'Cancelled by staff'}; later treatments kept: {override_reason.strip()}"[:200]
     with transaction.atomic():
         try:
-            set_status(appointment, Status.CANCELLED, by=by, note=note or ("Cancelled by staff" if by else "Cancelled"))
+            set_status(
+                appointment,
+                Status.CANCELLED,
+                by=by,
+                note=note or ("Cancelled by staff" if by_staff(by) else "Cancelled"),
+            )
         except IllegalTransition as error:  # it moved meanwhile (e.g. its hold lapsed and was released)
             appointment.refresh_from_db(fields=["status"])
             if appointment.status == Status.CANCELLED:
@@ -770,7 +784,7 @@ def cancel_appointment(
             raise CancellationRefused(
                 f"This appointment is {label(appointment.status)} and cannot be cancelled."
             ) from error
-        keep = not take_resting or bool(override_reason.strip() and by is not None)
+        keep = not take_resting or bool(override_reason.strip() and by_staff(by))
         appointment.also_cancelled = [] if keep else cancel_resting_on(appointment, now, by)
     logger.info("Appointment %s cancelled", appointment.pk)
     if was_confirmed and notify:
@@ -864,7 +878,7 @@ def move_appointment(
             override_reason=override_reason,
         )
         stranded = resting_on(old, now)
-        if stranded and not (by is not None and override_reason.strip()):
+        if stranded and not (by_staff(by) and override_reason.strip()):
             first = stranded[0]
             raise BookingError(
                 f"Your '{first.service.name}' on {format_local(first.start)} needs this consultation to come "

@@ -15,6 +15,8 @@ from datetime import datetime
 
 from django.db import models, transaction
 
+from vial.audit.log import SYSTEM, Action, record
+
 
 class Status(models.TextChoices):
     HELD = "held", "Held (awaiting confirmation)"
@@ -70,7 +72,10 @@ def check_transition(old: str, new: str) -> None:
 
 
 def set_status(appointment, new_status: str, by=None, note: str = ""):
-    """Move `appointment` to `new_status` and write a history row, in one transaction.
+    """Move `appointment` to `new_status` and write a history row and an audit row, in one transaction.
+
+    `by` is the staff user who acted, or a text naming who else did (the patient by their e-mailed link,
+    the booking website); None is the system (a hold that ran out).
 
     The row is locked and its status re-read first, so two people acting on the same appointment at
     once cannot both move it. Raises IllegalTransition (and writes nothing) for a move not in
@@ -82,7 +87,9 @@ def set_status(appointment, new_status: str, by=None, note: str = ""):
         old = current.status
         check_transition(old, new_status)
         model.objects.filter(pk=appointment.pk).update(status=new_status)
-        by = by if getattr(by, "is_authenticated", False) else None
-        appointment.status_changes.create(from_status=old, to_status=new_status, by=by, note=note)
+        staff = by if getattr(by, "is_authenticated", False) else None
+        appointment.status_changes.create(from_status=old, to_status=new_status, by=staff, note=note)
+        detail = f"{Status(old).label} to {Status(new_status).label}"
+        record(by or SYSTEM, Action.CHANGE, "appointment status", appointment.patient_id, ["status"], detail)
     appointment.status = new_status
     return appointment

@@ -26,6 +26,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vial.audit.log import PATIENT_ONLINE
 from vial.core.params import query_param
 from vial.core.phones import national
 from vial.website.models import TreatmentPage
@@ -426,6 +427,7 @@ def details(request, service_id: int):
                 form.patient(),
                 hold=True,
                 now=now,
+                by=PATIENT_ONLINE,
                 held_by=browser_digest(request),
             )
     except (SlotUnavailable, AlreadyBooked) as refused:
@@ -518,7 +520,7 @@ def check(request, pk: int):
     if appointment.status == Status.CANCELLED:
         return render_lapsed(request, appointment, RELEASED)
     try:
-        services.confirm_online(appointment, now=now)
+        services.confirm_online(appointment, now=now, by=PATIENT_ONLINE)
     except SlotUnavailable as refused:
         return render_lapsed(request, appointment, refused.message, refused.alternatives)
     except BookingError as refused:
@@ -541,7 +543,7 @@ def release(request, pk: int):
     appointment = own_appointment(request, pk)
     if appointment.status == Status.HELD:
         with suppress(CancellationRefused):  # it lapsed or was released meanwhile: nothing to give up
-            services.cancel_appointment(appointment, note="Given up by the patient")
+            services.cancel_appointment(appointment, note="Given up by the patient", by=PATIENT_ONLINE)
     if request.POST.get("then") == "details":  # to correct the details: the same time, the form filled in
         query = urlencode(
             {"location": appointment.location_id, "slot": slot_key(appointment.start, appointment.practitioner_id)}
