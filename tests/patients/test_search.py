@@ -105,7 +105,7 @@ def words() -> set[str]:
 # --------------------------------------------------------------------------- finding
 
 
-@pytest.mark.parametrize("typed", ["Lusc", "lusc", "combe", "Tam Lusc", "luscombe tamsin", "Luskombe"])
+@pytest.mark.parametrize("typed", ["Lusc", "lusc", "combe", "Tam Lusc", "luscombe tamsin", "Luskombe", "Lsucombe"])
 def test_part_of_a_name_or_a_misspelt_one_finds_the_patient(reception, typed):
     person("Tamsin Luscombe")
     person("Ruth Penrose")
@@ -259,7 +259,10 @@ def test_name_words(names, expected):
         ("luscombe", "luskombo", CLOSE + 1),  # seven letters or more: two may differ
         ("lee", "lfa", None),
         ("le", "la", None),  # one or two letters: as typed
-        ("smith", "smiht", None),  # two swapped letters are two changes
+        ("smith", "smiht", CLOSE),  # two letters side by side swapped: one slip
+        ("smith", "msiht", None),
+        ("lee", "ele", CLOSE),
+        ("le", "el", None),  # one or two letters: as typed
     ],
 )
 def test_word_rank(word, typed, rank):

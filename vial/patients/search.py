@@ -4,7 +4,8 @@ Names are found through the words of patients' names (`NameWord`: a few thousand
 many patients), in two steps:
 
 1. the words close to each typed word: the same word, a word it starts or is part of, or a word one
-   letter away (two for words of seven letters or more: 'Lfe' -> 'lee', 'Luskombe' -> 'luscombe').
+   letter away (two for words of seven letters or more: 'Lfe' -> 'lee', 'Luskombe' -> 'luscombe'; two
+   letters side by side swapped count as one: 'Smtih' -> 'smith').
    PostgreSQL compares in SQL (`levenshtein_less_equal`, the `fuzzystrmatch` extension); SQLite (the
    demo) reads the words and compares them here. This is the only difference between the two.
 2. the patients with those words (`PatientNameWord`, indexed by word then record: each word's patients
@@ -21,6 +22,7 @@ fully erased records have none, and a word nobody uses any longer is deleted.
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 from math import ceil
 
 from django.db import connection
@@ -110,8 +112,17 @@ def word_rank(word: str, typed: str) -> int | None:
     if typed in word:
         return CONTAINS
     allowed = tolerance(typed)
+    if allowed and word in swaps(typed):
+        return CLOSE
     distance = edit_distance(word, typed, allowed)
     return CLOSE - 1 + distance if distance <= allowed else None
+
+
+@lru_cache(maxsize=64)
+def swaps(typed: str) -> frozenset[str]:
+    """The typed word with two letters side by side swapped ('smtih' -> 'smith'): a slip that counts as
+    one letter wrong here, where Levenshtein counts two."""
+    return frozenset(typed[:i] + typed[i + 1] + typed[i] + typed[i + 2 :] for i in range(len(typed) - 1)) - {typed}
 
 
 def edit_distance(a: str, b: str, at_most: int) -> int:
@@ -139,10 +150,12 @@ class Levenshtein(Func):
 def matching_words(typed: str, limit: int) -> list[tuple[int, int]]:
     """(word id, rank) of the name words that answer a typed word, best first (then nearest in length)."""
     if connection.vendor == "postgresql":
+        swapped = [When(word__in=sorted(swaps(typed)), then=Value(CLOSE))] if tolerance(typed) and swaps(typed) else []
         rank = Case(
             When(word=typed, then=Value(SAME)),
             When(word__startswith=typed, then=Value(STARTS)),
             When(word__contains=typed, then=Value(CONTAINS)),
+            *swapped,
             default=CLOSE - 1 + Levenshtein(F("word"), Value(typed), Value(tolerance(typed))),
         )
         return list(
