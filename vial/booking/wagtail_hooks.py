@@ -16,7 +16,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from vial.audit.log import Action, record
+from vial.audit.views import AuditedReadMixin
 from vial.core.permissions import ReadOnlyPermissionPolicy
 
 from .diary_views import (
@@ -143,13 +143,10 @@ class ClinicClosureViewSet(SetUpViewSet):
     copy_view_enabled = False
 
 
-class AuditedInspectView(InspectView):
+class AuditedInspectView(AuditedReadMixin, InspectView):
     """An appointment's raw details, read by staff: audited like every read of patient data."""
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        record(request, Action.VIEW, "appointment (admin listing)", patient=self.object.patient_id)
-        return response
+    audit_what = "appointment (admin listing)"
 
 
 class AppointmentViewSet(ModelViewSet):

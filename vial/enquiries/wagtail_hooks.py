@@ -14,11 +14,12 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from vial.audit.views import AuditedReadMixin
 from vial.core.spreadsheets import SafeSpreadsheetExportMixin
 from vial.website.models import QuestionIndexPage
 
@@ -84,14 +85,20 @@ class EnquiryIndexView(SafeSpreadsheetExportMixin, IndexView):
         return super().get_base_queryset().select_related("treatment")
 
 
-class EnquiryEditView(EditView):
+class EnquiryEditView(AuditedReadMixin, EditView):
     """The usual edit view (status only), plus the 'Turn into a draft Q&A post' button."""
+
+    audit_what = "enquiry"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["convert_url"] = reverse("enquiries:convert", args=[self.object.pk])
         context["can_convert"] = can_convert(self.request.user)
         return context
+
+
+class EnquiryInspectView(AuditedReadMixin, InspectView):
+    audit_what = "enquiry"
 
 
 @require_POST
@@ -122,6 +129,7 @@ class EnquiryViewSet(ModelViewSet):
     add_to_reference_index = False  # keeps enquiries out of pages' "usage" listings
     copy_view_enabled = False
     inspect_view_enabled = True  # view-only staff can read an enquiry
+    inspect_view_class = EnquiryInspectView
     index_view_class = EnquiryIndexView
     edit_view_class = EnquiryEditView
     edit_template_name = "enquiries/admin/edit.html"
