@@ -282,3 +282,12 @@ def test_when_the_word_typed_is_a_name_a_fifth_of_the_places_go_to_the_names_it_
         person("Bob Hartley", n)
     found = search(reception, "Hart")
     assert found == ["Ann Hart"] * 45 + ["Bob Hartley"] * 5  # 40, then the 5 Hartleys, then 5 more Harts
+
+
+def test_a_first_name_typed_with_the_surname_puts_those_called_so_before_those_with_it_as_a_middle_name(reception):
+    person("Olivia Smith")
+    person("Andrew Smith", 1, legal_name="Andrew Olivia Smith")
+    person("Olivia Jones", 2)
+    assert search(reception, "Olivia Smith") == ["Olivia Smith", "Andrew Smith"]
+    assert search(reception, "Smith Olivia") == ["Olivia Smith", "Andrew Smith"]
+    assert search(reception, "Olivai Smith") == ["Olivia Smith", "Andrew Smith"]

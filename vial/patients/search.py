@@ -177,51 +177,58 @@ def find_by_name(live, text: str, limit: int) -> list[Patient]:
 
     The longest typed word leads (the likeliest to be a surname, and the fewest patients); its words
     are looked up one by one (an indexed lookup of one word's patients stops at what is still wanted);
-    the other typed words only filter. The order: the sum of each typed word's best rank, then the name.
+    the other typed words only filter. The order is `_order`'s.
     """
     typed = name_words(text)
     if not typed:
         return []
     lead = max(typed, key=len)
     words = matching_words(lead, WORDS)
-    ranks = {}  # per other typed word: {word id: rank}
     for other in (t for t in typed if t != lead):
-        ranks[other] = dict(matching_words(other, FILTER_WORDS))
-        if not ranks[other]:
+        ids = [word_id for word_id, _ in matching_words(other, FILTER_WORDS)]
+        if not ids:
             return []
-        live = live.filter(Exists(PatientNameWord.objects.filter(patient=OuterRef("pk"), word_id__in=ranks[other])))
+        live = live.filter(Exists(PatientNameWord.objects.filter(patient=OuterRef("pk"), word_id__in=ids)))
     same = [w for w in words if w[1] == SAME]
     close = [w for w in words if w[1] != SAME]
-    found: dict[int, tuple[int, Patient]] = {}
+    found: dict[int, Patient] = {}
     first = limit - (limit // KEPT_FOR_CLOSE if close else 0)
     taken = _take(live, same, first, found)
     _take(live, close, limit - len(found), found)
     if taken == first:  # the same word may have more: the places the close words left
         _take(live, same, limit - len(found), found)
-    if ranks and found:
-        best = {pk: {} for pk in found}
-        rows = PatientNameWord.objects.filter(patient__in=list(found), word_id__in=set().union(*ranks.values()))
-        for patient_id, word_id in rows.values_list("patient_id", "word_id"):
-            for other, ranked in ranks.items():
-                if word_id in ranked:
-                    best[patient_id][other] = min(ranked[word_id], best[patient_id].get(other, ranked[word_id]))
-        found = {pk: (rank + sum(best[pk].values()), patient) for pk, (rank, patient) in found.items()}
-    ordered = sorted(found.values(), key=lambda item: (item[0], item[1].preferred_name.casefold(), item[1].pk))
-    return [patient for _, patient in ordered]
+    return sorted(found.values(), key=lambda patient: _order(patient, typed))
+
+
+def _order(patient: Patient, typed: list[str]) -> tuple:
+    """Best first: each typed word's best rank among the name's words, summed; then the same among the
+    preferred name's words (Olivia Smith before Andrew (Olivia) Smith); then the name."""
+    every = name_words(patient.preferred_name, patient.legal_name)
+    preferred = name_words(patient.preferred_name)
+
+    def best(words: list[str], word: str) -> int:
+        return min((r for w in words if (r := word_rank(w, word)) is not None), default=CLOSE + 3)
+
+    return (
+        sum(best(every, word) for word in typed),
+        sum(best(preferred, word) for word in typed),
+        patient.preferred_name.casefold(),
+        patient.pk,
+    )
 
 
 def _take(live, words: list[tuple[int, int]], places: int, found: dict) -> int:
     """Up to `places` more patients into `found` from `words`, each word a fair share of the places left
     (in record order: an indexed lookup that stops there); returns how many were added."""
     before = len(found)
-    for n, (word_id, rank) in enumerate(words):
+    for n, (word_id, _) in enumerate(words):
         share = ceil((before + places - len(found)) / (len(words) - n))
         if share <= 0:
             break
         patients = live.filter(name_words__word_id=word_id)
         if found:  # a patient may hold two of the words ('William Williams')
             patients = patients.exclude(pk__in=list(found))
-        found.update((patient.pk, (rank, patient)) for patient in patients.order_by("pk")[:share])
+        found.update((patient.pk, patient) for patient in patients.order_by("pk")[:share])
     return len(found) - before
 
 
