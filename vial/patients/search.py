@@ -103,6 +103,7 @@ def tolerance(typed: str) -> int:
     return 0 if len(typed) < 3 else 1 if len(typed) < 7 else 2
 
 
+@lru_cache(maxsize=4096)  # ranking 50 records asks about the same few words again and again
 def word_rank(word: str, typed: str) -> int | None:
     """How well a name's word answers a typed word (SAME best), or None: the rule both databases follow."""
     if word == typed:
