@@ -204,7 +204,8 @@ def make_database() -> tuple[str, str, object]:
     path = WORK / "bench.sqlite3"
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{path}", f"SQLite {sqlite3.sqlite_version} ({path.relative_to(ROOT)})", lambda: None
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    return f"sqlite:///{path}", f"SQLite {sqlite3.sqlite_version} ({shown})", lambda: None
 
 
 DISCOVER = f"""

@@ -32,11 +32,11 @@ SEARCH = "/search/?q=test+treatment+sweating"
 
 @pytest.fixture
 def no_page_cache(settings, tmp_path, clinic, client):
-    """The page cache off, and the clinic's treatment and post with a hero image (og:image, renditions)."""
+    """The page cache off, and the clinic's home page, treatment and post with a hero image (og:image, renditions)."""
     settings.WEBSITE_PAGE_CACHE = False
     settings.MEDIA_ROOT = tmp_path
     clinic["image"] = Image.objects.create(title="Hero", file=get_test_image_file())
-    for key in ("treatment", "post"):
+    for key in ("home", "treatment", "post"):
         clinic[key].hero_image = clinic["image"]
         clinic[key].save_revision().publish()
     client.get("/")  # the first visit creates the clinic's settings row (a change that moves the content version)
@@ -113,3 +113,14 @@ def test_the_treatments_list_shows_a_page_of_cards_at_a_time(client, clinic, no_
     assert "Previous treatments" in last
     # Aesthetic treatments come before medical ones, across pages.
     assert "Aesthetic treatments" in first and "Aesthetic treatments" not in last
+
+
+def test_a_first_visit_looks_up_only_its_own_page_s_image(client, clinic, no_page_cache):
+    """The home page is cached with the Site that every request reads: its og:image is looked up when the
+    home page renders, not on every page's first visit (which would cost each cold page a query)."""
+    url = clinic["treatments"].url  # a page without a hero image of its own
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    assert not [q for q in ctx.captured_queries if "wagtailimages_rendition" in q["sql"]]

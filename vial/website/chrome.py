@@ -96,7 +96,6 @@ def find_site(request) -> Site | None:
                 .first()
             )
             cache.set(RESTRICTIONS_KEY, site.root_page.any_private, CHROME_TIMEOUT)
-            _prepare(site.root_page)
         cache.set(key, site, CHROME_TIMEOUT)
     return site
 

@@ -99,9 +99,11 @@ class BasePage(HeroImageMixin, Page):
     def og_image_url(self) -> str:
         """The og:image rendition's URL path ("" without a hero image), looked up once per loaded page.
 
-        `chrome.live_page` and `chrome.find_site` work it out before they cache the page, so a render
-        reads a string. Wagtail's `{% image %}` tag would read the rendition from the cache and write it
-        back on every render (with the file cache, a file written per request).
+        `chrome.live_page` works it out before it caches the page, so a render reads a string. Wagtail's
+        `{% image %}` tag would read the rendition from the cache and write it back on every render (with
+        the file cache, a file written per request). The home page (the Site's root page, cached with the
+        Site for every request) still looks it up as it renders: doing it with the Site would add a query
+        to every page's first visit.
         """
         return self.hero_image.get_rendition(self.og_image_spec).url if self.hero_image else ""
 
