@@ -101,9 +101,8 @@ class BasePage(HeroImageMixin, Page):
 
         `chrome.live_page` works it out before it caches the page, so a render reads a string. Wagtail's
         `{% image %}` tag would read the rendition from the cache and write it back on every render (with
-        the file cache, a file written per request). The home page (the Site's root page, cached with the
-        Site for every request) still looks it up as it renders: doing it with the Site would add a query
-        to every page's first visit.
+        the file cache, a file written per request: about 1 ms). The home page keeps it its own way (see
+        HomePage.og_image_url).
         """
         return self.hero_image.get_rendition(self.og_image_spec).url if self.hero_image else ""
 
@@ -202,6 +201,13 @@ class HomePage(BasePage):
         context["testimonials"] = lazy(lambda: list(Testimonial.objects.public().for_display()[:3]))
         context["rating"] = lazy(lambda: seo.site_rating(request))
         return context
+
+    @cached_property
+    def og_image_url(self) -> str:
+        """The home page is the Site's root page, cached with the Site (`chrome.find_site`) that every
+        request reads: looking its og:image up there would cost every page's first visit a query, so it is
+        kept under the content version on its own, like the clinic settings."""
+        return chrome.cached(f"home-og-image:{self.pk}", lambda: BasePage.og_image_url.func(self))
 
     def json_ld(self, request):
         return [seo.organisation(request)]
