@@ -3,18 +3,11 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("booking", "0006_staff_bookings_without_email"), ("patients", "0001_initial")]
 AFTER = [("booking", "0007_appointment_patient")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,4 +50,4 @@ def test_one_patient_booked_three_times_with_different_capitals_becomes_one_reco
         walk_in = Appointment.objects.get(patient_email="").patient
         assert walk_in.preferred_name == "Walk-in Patient"
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

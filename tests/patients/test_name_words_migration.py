@@ -3,20 +3,12 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
+from tests.migrations import migrate, migrate_to_latest
 from vial.patients.search import find_patients
 
 BEFORE = [("patients", "0004_name_words")]
 AFTER = [("patients", "0005_fill_name_words")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,6 +28,6 @@ def test_existing_records_get_their_words_except_merged_and_erased_ones():
         assert words == {"tamsin", "morwenna", "luscombe", "zoe", "o'brien", "penrose"}
         assert PatientNameWord.objects.filter(patient_id=tamsin.pk).count() == 3
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
     assert [p.preferred_name for p in find_patients("Lfscombe")] == ["Tamsin Luscombe"]
     assert [p.preferred_name for p in find_patients("obrien")] == ["Zoë O’Brien-Penrose"]

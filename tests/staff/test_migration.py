@@ -7,8 +7,8 @@ filled as it stands today, and migrated forward again.
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [
     ("staff", "0001_initial"),
@@ -18,23 +18,11 @@ BEFORE = [
 AFTER = [("website", "0005_remove_clinician"), ("booking", "0010_practitioner_staff_required")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_world(transactional_db):
     apps = migrate(BEFORE)
     yield apps
-    migrate(executor_leaf_nodes())  # leave the schema as every other test expects it
-
-
-def executor_leaf_nodes():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+    migrate_to_latest()
 
 
 def test_clinicians_and_practitioners_become_one_staff_member_each(old_world):
