@@ -244,8 +244,9 @@ def searchable(patient: Patient) -> bool:
 def index_name_words(patient: Patient, new: bool = False) -> None:
     """Make the patient's rows in `PatientNameWord` say what the names say now (called by `Patient.save`).
 
-    A new patient: 2 queries (the words, the rows: a first booking's budget counts them); a saved one:
-    1 more to read the rows it had, and 2 when a word goes (the row, the word if no one else has it).
+    A new patient: 3 queries (the words, their ids, the rows: a first booking's budget counts them); a
+    saved one: 1 more to read the rows it had, and 2 when a word goes (the row, the word if no one else
+    has it).
     """
     wanted = set(name_words(patient.preferred_name, patient.legal_name)) if searchable(patient) else set()
     rows = PatientNameWord.objects.filter(patient=patient)
@@ -258,12 +259,8 @@ def index_name_words(patient: Patient, new: bool = False) -> None:
     if missing:
         # Words another booking may be adding at the same moment: ignored if there, never locked.
         NameWord.objects.bulk_create([NameWord(word=word) for word in missing], ignore_conflicts=True)
-        with connection.cursor() as cursor:  # the rows in one statement (the ORM would read the ids first)
-            cursor.execute(
-                f"INSERT INTO {PatientNameWord._meta.db_table} (word_id, patient_id)"  # noqa: S608 - our table names
-                f" SELECT id, %s FROM {NameWord._meta.db_table} WHERE word IN ({', '.join(['%s'] * len(missing))})",
-                [patient.pk, *missing],
-            )
+        word_ids = NameWord.objects.filter(word__in=missing).values_list("pk", flat=True)
+        PatientNameWord.objects.bulk_create(PatientNameWord(word_id=pk, patient=patient) for pk in word_ids)
 
 
 def prune_name_words(word_ids=None) -> int:
