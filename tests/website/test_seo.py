@@ -6,6 +6,8 @@ import re
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 
 from tests.factories import make_testimonial
 
@@ -124,3 +126,29 @@ def test_500_page_is_plain_and_helpful(client, clinic, settings):
     response = server_error(client.get("/").wsgi_request)
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.content.decode()
+
+
+@pytest.mark.parametrize("key", ["home", "treatment", "post"])
+def test_a_hero_image_is_shared_cropped_for_social_media(client, clinic, key, settings, tmp_path):
+    """og:image is the hero image's 1200x630 rendition, the same from the page cache and from a fresh render."""
+    settings.MEDIA_ROOT = tmp_path
+    image = Image.objects.create(title="Hero", file=get_test_image_file())
+    page = clinic[key]
+    page.hero_image = image
+    page.save_revision().publish()
+    expected = f'<meta property="og:image" content="http://testserver{image.get_rendition("fill-1200x630").url}">'
+    for query in ("", "", "?utm_source=newsletter"):  # rendered and kept, served from the page cache, rendered afresh
+        assert expected in client.get(page.url + query).content.decode()
+    assert 'property="og:image"' not in client.get(clinic["treatments"].url).content.decode()
+
+
+def test_a_post_lists_its_tags_in_the_order_they_were_added_each_linking_to_its_questions(client, clinic):
+    post = clinic["post"]
+    post.tags.add("zebra crossing")
+    post.tags.add("apple")
+    post.save_revision().publish()
+    for query in ("", "?utm_source=newsletter"):
+        soup = BeautifulSoup(client.get(post.url + query).content, "html.parser")
+        links = [(a["href"], a.text) for a in soup.select("p.tags a")]
+        questions = clinic["questions"].url
+        assert links == [(f"{questions}?tag=zebra-crossing", "zebra crossing"), (f"{questions}?tag=apple", "apple")]
