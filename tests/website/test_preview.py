@@ -1,5 +1,8 @@
 """Editors can preview drafts: the in-memory page a preview uses must render like the live one."""
 
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+
 
 def test_draft_question_with_treatments_previews(clinic):
     post = clinic["post"]
@@ -11,3 +14,17 @@ def test_draft_question_with_treatments_previews(clinic):
     html = response.content.decode()
     assert "Draft wording" in html
     assert clinic["treatment"].title in html
+
+
+def test_a_home_page_draft_with_another_hero_image_previews_that_image(client, clinic, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    live, draft_image = (Image.objects.create(title=t, file=get_test_image_file()) for t in ("Live", "Draft"))
+    home = clinic["home"]
+    home.hero_image = live
+    home.save_revision().publish()
+    client.get(home.url)  # the live page's og:image is kept under the content version
+    home.hero_image = draft_image
+    home.save_revision()
+    html = home.get_latest_revision_as_object().make_preview_request().content.decode()
+    assert draft_image.get_rendition("fill-1200x630").url in html
+    assert live.get_rendition("fill-1200x630").url not in html

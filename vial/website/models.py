@@ -206,8 +206,10 @@ class HomePage(BasePage):
     def og_image_url(self) -> str:
         """The home page is the Site's root page, cached with the Site (`chrome.find_site`) that every
         request reads: looking its og:image up there would cost every page's first visit a query, so it is
-        kept under the content version on its own, like the clinic settings."""
-        return chrome.cached(f"home-og-image:{self.pk}", lambda: BasePage.og_image_url.func(self))
+        kept under the content version on its own, like the clinic settings (a preview of another image
+        has its own entry)."""
+        key = f"home-og-image:{self.pk}:{self.hero_image_id}"
+        return chrome.cached(key, lambda: BasePage.og_image_url.func(self))
 
     def json_ld(self, request):
         return [seo.organisation(request)]
