@@ -5,6 +5,7 @@ is CPU work under the GIL, and threads add no throughput (see docs/benchmarks.md
 be overridden from the environment of the systemd unit.
 """
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -31,3 +32,13 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+
+
+def post_worker_init(worker):
+    """Hide what loading Django and Wagtail made (~270,000 objects) from the garbage collector.
+
+    Those objects live as long as the worker, yet every full collection scanned them all: 100-190 ms
+    about every 2,500 requests, while the other workers took the whole queue (the p99 of a benchmark).
+    Frozen, a full collection scans ~60,000 objects and takes at most ~14 ms (docs/benchmarks.md).
+    """
+    gc.freeze()

@@ -76,10 +76,13 @@ class FirstStep:
 def first_step(treatment_id: int | None, services=None) -> FirstStep:
     """The services a patient can book for this treatment (its own, else the general consultation)."""
     if services is None:  # only what the answer can contain: one query, however big the catalogue
-        services = bookable_services().filter(
-            Q(treatment_id=treatment_id) | Q(treatment__isnull=True, kind=Service.Kind.CONSULTATION)
+        services = (
+            bookable_services()
+            .select_related(None)  # the treatment page itself is not needed (it is every column of a page)
+            .filter(Q(treatment_id=treatment_id) | Q(treatment__isnull=True, kind=Service.Kind.CONSULTATION))
         )
-    services = sorted(services, key=booking_order)
+    # booking_order among one treatment's services and the general ones, without reading the treatment.
+    services = sorted(services, key=lambda s: (s.treatment_id is None, KIND_ORDER.get(s.kind, 9), s.name))
     own = tuple(s for s in services if treatment_id is not None and s.treatment_id == treatment_id)
     if own:
         return FirstStep(services=own, general=False)
