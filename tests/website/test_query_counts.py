@@ -26,7 +26,9 @@ from vial.website.models import Accreditation
 MAX_QUERIES = 12
 
 PAGES = ["home", "treatments", "questions", "reviews", "clinics", "location", "treatment", "post", "contact"]
-LISTS = ["/treatments/?page=2", "/questions/?page=2", "/reviews/?page=2", "/reviews/?treatment=test-treatment-3"]
+# The reviews filter names the clinic's own treatment, there before and after the content grows (a slug
+# that only the grown content has would compare a filtered page with an unfiltered one).
+LISTS = ["/treatments/?page=2", "/questions/?page=2", "/reviews/?page=2", "/reviews/?treatment=test-treatment-0"]
 SEARCH = "/search/?q=test+treatment+sweating"
 
 

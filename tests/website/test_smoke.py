@@ -23,3 +23,19 @@ def test_the_home_page_trust_row_shows_the_first_six_marks_and_the_footer_every_
     in_row = [item.select_one(".trust__name").text for item in soup.select(".trust__item")]
     assert len(in_row) == 6 and in_row == [a.body for a in Accreditation.objects.all()[:6]]
     assert len(soup.select(".site-footer .badge")) == Accreditation.objects.count() == 9
+
+
+def test_an_edited_accreditation_shows_in_the_trust_row_at_once_on_the_uncached_path(client, clinic):
+    """The trust row is kept under the content version; saving an accreditation renews it."""
+    accreditation = Accreditation.objects.create(name="Register", body="Old body name", year=2020)
+
+    def row():
+        page = BeautifulSoup(client.get(clinic["home"].url, {"from": "search"}).content, "html.parser")
+        return [item.select_one(".trust__name").text for item in page.select(".trust__item")]
+
+    assert "Old body name" in row()
+    accreditation.body = "New body name"
+    accreditation.save()
+    assert "New body name" in row() and "Old body name" not in row()
+    accreditation.delete()
+    assert "New body name" not in row()

@@ -54,3 +54,18 @@ def test_consent_needs_a_date(clinic):
     testimonial.consent_recorded_on = None
     with pytest.raises(ValidationError):
         testimonial.full_clean()
+
+
+def test_the_clinic_rating_follows_a_publish_and_an_unpublish_on_the_uncached_path(client, clinic):
+    """The clinic-wide rating is kept under the content version: a rendered page (a query string
+    bypasses the page cache) shows the new figure at once."""
+
+    def summary():
+        page = BeautifulSoup(client.get(clinic["home"].url, {"from": "search"}).content, "html.parser")
+        return page.select_one(".rating-summary").get_text(" ", strip=True)
+
+    assert "5.0 out of 5 from 1 review" in summary()
+    added = make_testimonial(clinic["treatment"], 5, quote="Fine", rating=2)
+    assert "3.5 out of 5 from 2 reviews" in summary()
+    added.unpublish()
+    assert "5.0 out of 5 from 1 review" in summary()

@@ -453,7 +453,15 @@ class TreatmentPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["questions"] = lazy(lambda: list(self.questions.live().only(*LINK_FIELDS).order_by("-date", "-pk")[:3]))
+        context["step"] = lazy(self.first_step)
+        context["questions"] = lazy(
+            lambda: list(
+                QuestionPage.objects.live()
+                .filter(related_treatments=self.pk)
+                .only(*LINK_FIELDS)
+                .order_by("-date", "-pk")[:3]
+            )
+        )
 
         def testimonials():
             found = list(Testimonial.objects.public().filter(treatment=self).only(*Testimonial.DISPLAY_FIELDS)[:3])
@@ -463,6 +471,17 @@ class TreatmentPage(BasePage):
 
         context["testimonials"] = lazy(testimonials)
         return context
+
+    def first_step(self):
+        """What the call to action books and its price (`vial.booking.catalogue.first_step`).
+
+        Read from the clinic's price list, which is set-up data like the clinic settings rather than
+        this page's content: kept under the content version, which any change to a service, a
+        practitioner or who gives what renews (`catalogue.pages_changed`).
+        """
+        from vial.booking import catalogue
+
+        return chrome.cached(f"first-step:{self.pk}", lambda: catalogue.first_step(self.pk))
 
     def json_ld(self, request):
         faq = seo.faq_page(seo.faq_pairs(self.faqs), request.build_absolute_uri(self.url))

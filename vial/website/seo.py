@@ -31,11 +31,16 @@ def breadcrumbs(page, request) -> dict:
 
 
 def site_rating(request) -> dict:
-    """The clinic-wide rating, computed once per request however many places show it."""
+    """The clinic-wide rating, read once per request however many places show it.
+
+    A figure over every published review, the same on every page: kept under the content version,
+    which publishing, unpublishing or editing a testimonial renews (signals.py).
+    """
+    from . import chrome
     from .models import Testimonial
 
     if not hasattr(request, "_vial_rating"):
-        request._vial_rating = Testimonial.aggregate_rating()
+        request._vial_rating = chrome.cached("clinic-rating", Testimonial.aggregate_rating)
     return request._vial_rating
 
 

@@ -1,4 +1,4 @@
-"""Template helpers for booking: a treatment's first step, and prices written one way everywhere."""
+"""Template helpers for booking: the link to book a treatment, and prices written one way everywhere."""
 
 from decimal import Decimal
 
@@ -18,12 +18,6 @@ def pounds(value) -> str:
     if not value:
         return "No charge"
     return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
-
-
-@register.simple_tag
-def first_step(treatment) -> catalogue.FirstStep:
-    """What a treatment page's call to action leads to (see `vial.booking.catalogue`)."""
-    return catalogue.first_step(treatment.pk)
 
 
 @register.simple_tag

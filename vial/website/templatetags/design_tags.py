@@ -10,6 +10,7 @@ from django import template
 from django.utils.html import format_html
 
 from vial.staff.models import StaffMember
+from vial.website import chrome
 from vial.website.models import Accreditation
 
 register = template.Library()
@@ -108,8 +109,13 @@ TRUST_ROW_MARKS = 6
 
 @register.inclusion_tag("components/trust_row.html", takes_context=True)
 def trust_row(context):
-    """Registers and awards as one row of marks, each a link to the public register (the footer's query)."""
-    return {"accreditations": Accreditation.for_request(context["request"])[:TRUST_ROW_MARKS]}
+    """Registers and awards as one row of marks, each a link to the public register.
+
+    Site-wide set-up data like the footer that lists them all: kept under the content version (any
+    change to an accreditation renews it); built from the footer's query when both are built at once.
+    """
+    request = context["request"]
+    return {"accreditations": chrome.cached("trust-row", lambda: Accreditation.for_request(request)[:TRUST_ROW_MARKS])}
 
 
 @register.filter
