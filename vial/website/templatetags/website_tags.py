@@ -58,6 +58,25 @@ def legal_links(context, intro=""):
     return {"intro": intro, "links": [pages[slug] for slug in LEGAL_PAGES if slug in pages]}
 
 
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """The header (logo, menu, search box, phone), rendered once per content version and section.
+
+    It is the same on every page of a section (the menu marks the section, and the section's own page
+    as the current page), so it is kept like the footer; the search results page shows what was typed
+    in the header's box and is rendered afresh.
+    """
+    template = context.template.engine.get_template("components/header.html")
+    request = context.get("request")
+    if request is None or context.get("raw"):
+        return template.render(context)
+    page = context.get("page")
+    path = getattr(page, "path", None)
+    section = next((s for s in chrome.sections(request) if path and path.startswith(s["path"])), None)
+    where = "none" if section is None else f"{section['pk']}{'-self' if section['pk'] == page.pk else ''}"
+    return chrome.cached(f"header:{where}", lambda: template.render(context))
+
+
 @register.inclusion_tag("components/footer.html", takes_context=True)
 def site_footer(context):
     # Lazy: the lists are built (and queried) only when the cached footer fragment is rebuilt.
