@@ -236,6 +236,19 @@ def trail(request, page) -> list:
     return [home, Crumb(section["title"], section["url"]), page]
 
 
+def page_links(request, pages) -> list[Crumb]:
+    """The title and URL of each page in `pages` (a page queryset) for a list of links, without
+    loading the pages themselves (a page object is costly to build); URLs as `{% pageurl %}` writes
+    them for a page of this request's site (a page of another site, which has no such URL, is left out)."""
+    site = Site.find_for_request(request)
+    root = site.root_page.url_path if site is not None else "/"
+    return [
+        Crumb(title, "/" + url_path.removeprefix(root))
+        for title, url_path in pages.values_list("title", "url_path")
+        if url_path.startswith(root)
+    ]
+
+
 def section_url(request, slug: str) -> str:
     """URL of a top-level section by slug ('contact', 'treatments'...); '/' if it is missing."""
     return next((s["url"] for s in sections(request) if s["slug"] == slug), "/")

@@ -455,11 +455,8 @@ class TreatmentPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["step"] = lazy(self.first_step)
         context["questions"] = lazy(
-            lambda: list(
-                QuestionPage.objects.live()
-                .filter(related_treatments=self.pk)
-                .only(*LINK_FIELDS)
-                .order_by("-date", "-pk")[:3]
+            lambda: chrome.page_links(
+                request, QuestionPage.objects.live().filter(related_treatments=self.pk).order_by("-date", "-pk")[:3]
             )
         )
 
