@@ -24,6 +24,6 @@ def test_the_three_newest_live_questions_naming_the_treatment_link_to_their_page
     assert related(client, treatment.url, params) == [
         (f"Test question {n}", f"/questions/test-question-{n}/") for n in (4, 3, 2)
     ]
-    for text, href in related(client, treatment.url, params):
+    for _title, href in related(client, treatment.url, params):
         assert client.get(href).status_code == 200
     assert related(client, other.url, params) == [("Test question 9", "/questions/test-question-9/")]

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.db.models import Exists
 from django.http.request import split_domain_port
+from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction, Site
 
 from vial.core import versions
@@ -236,6 +237,12 @@ def trail(request, page) -> list:
     return [home, Crumb(section["title"], section["url"]), page]
 
 
+@functools.cache
+def serving_prefix() -> str:
+    """Where Wagtail serves pages in the URLconf ("/" here): a page's URL is this and its path below the site root."""
+    return reverse("wagtail_serve", args=("",))
+
+
 def page_links(request, pages) -> list[Crumb]:
     """The title and URL of each page in `pages` (a page queryset) for a list of links, without
     loading the pages themselves (a page object is costly to build); URLs as `{% pageurl %}` writes
@@ -243,7 +250,7 @@ def page_links(request, pages) -> list[Crumb]:
     site = Site.find_for_request(request)
     root = site.root_page.url_path if site is not None else "/"
     return [
-        Crumb(title, "/" + url_path.removeprefix(root))
+        Crumb(title, serving_prefix() + url_path.removeprefix(root))
         for title, url_path in pages.values_list("title", "url_path")
         if url_path.startswith(root)
     ]

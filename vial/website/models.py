@@ -21,7 +21,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import DraftStateMixin, Orderable, Page, PageViewRestriction, RevisionMixin
+from wagtail.models import DraftStateMixin, Orderable, Page, PageViewRestriction, RevisionMixin, Site
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -105,6 +105,20 @@ class BasePage(HeroImageMixin, Page):
         HomePage.og_image_url).
         """
         return self.hero_image.get_rendition(self.og_image_spec).url if self.hero_image else ""
+
+    def get_url_parts(self, request=None):
+        """Wagtail's (site id, root URL, path) for a page of the request's own Site, without its lookups.
+
+        Wagtail looks through every site's root path and reverses its serving URL for each link (most
+        of what `{% pageurl %}` costs, and a list page has dozens); for a page under the request's Site
+        the answer is that Site's and the path below its root, which Wagtail would choose too (it prefers
+        the current site). Anything else is Wagtail's own answer.
+        """
+        site = getattr(request, "_wagtail_site", None)  # the cached Site (CachedSiteMiddleware), root page loaded
+        root = site.root_page.url_path if site is not None and Site.root_page.is_cached(site) else None
+        if root and self.url_path and self.url_path.startswith(root):
+            return site.pk, site.root_url, chrome.serving_prefix() + self.url_path[len(root) :]
+        return super().get_url_parts(request)
 
     def get_cache_key_components(self):
         # A page also shows other content (related pages, ratings, the menu), so its cached
