@@ -518,13 +518,15 @@ def build_report(info: dict, rows: list[dict], queries: dict, checks: list[tuple
         f"({info['workers']}, deploy/gunicorn.conf.py), {info['wrk']} `-t{THREADS} -c{CONNECTIONS}` on the same "
         f"machine; database: {info['database']}; content: `manage.py load_demo` ({info['pages']['demo']} live pages) "
         f"and `manage.py bench_content --times {TIMES}` ({info['pages'][f'{TIMES}x']} live pages).",
-        f"Load average (1 min) before / after: {load[0]:.2f} / {load[1]:.2f}"
+        f"Load average (1 min) before / after: {load[0]:.2f} / {load[1]:.2f} (after counts the bench's own load)"
         + (
-            " (**busy**: other work shared the cores, so req/s and latency understate the machine; CPU ms per "
-            "request, which other load barely changes, is the figure to trust)."
-            if max(load) > MAX_LOAD
-            else " (idle)."
-        ),
+            "; **busy** before it: other work shared the cores, so req/s and latency understate the machine."
+            if load[0] > MAX_LOAD
+            else "; idle before it."
+        )
+        + " CPU ms per request moves less with other load than req/s and latency, but on this shared host it "
+        "has moved by up to 20% between runs of the same code: `bench/instructions.py` compares code by "
+        "instructions executed, which do not move.",
         "",
     ]
     for content in ("demo", f"{TIMES}x"):

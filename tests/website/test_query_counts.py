@@ -5,7 +5,8 @@ Counted with the page cache OFF (`WEBSITE_PAGE_CACHE = False`), so a request is 
 
 - cold: Django's cache and the content-type cache emptied just before the request (a first visit
   after a deploy, or after a publish moved every key on);
-- uncached: the small set-up caches warm (Site, routing, menu, settings), the page rendered afresh
+- uncached: the small set-up caches warm (Site, routing, header, menu, settings, a treatment's price,
+  the trust row, the clinic rating), the page rendered afresh
   (a preview, a filtered list, any page whose fragment expired).
 
 Each count is taken on the small test clinic and again after the content grew to ten times the demo's
