@@ -112,10 +112,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Each transaction takes SQLite's write lock when it begins, so booking's check-then-insert is
     # serialised (PostgreSQL has an exclusion constraint instead); writers wait up to 20 s for the lock.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
-    # Parameters sent apart from the SQL, and a query run five times on a connection is prepared: PostgreSQL
-    # then skips parsing and planning it (a public page's queries cost its backend ~40% less CPU, see
-    # docs/benchmarks.md). Off (DB_PREPARED_STATEMENTS=0) behind a pooler in transaction mode.
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", False):
+    # Opt-in: parameters sent apart from the SQL, and a query run five times on a connection prepared, so
+    # PostgreSQL skips parsing and planning it (a treatment page's queries cost its backend 0.2-0.5 ms less,
+    # docs/benchmarks.md). Off by default, as Django has it: Django 5.2 does not split a query with more than
+    # 65,535 parameters for it, and a parameter in a grouped expression is not matched (Django #34255);
+    # never behind a pooler in transaction mode.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
