@@ -525,7 +525,7 @@ def build_report(info: dict, rows: list[dict], queries: dict, checks: list[tuple
             else "; idle before it."
         )
         + " CPU ms per request moves less with other load than req/s and latency, but on this shared host it "
-        "has moved by up to 20% between runs of the same code: `bench/instructions.py` compares code by "
+        "has nearly doubled between runs of the same code: `bench/instructions.py` compares code by "
         "instructions executed, which do not move.",
         "",
     ]
