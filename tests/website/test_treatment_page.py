@@ -1,4 +1,4 @@
-"""A treatment page's own lists: the newest live questions that name it, as links."""
+"""A treatment page's own lists (the newest live questions that name it), and a post's treatments, as links."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -27,3 +27,15 @@ def test_the_three_newest_live_questions_naming_the_treatment_link_to_their_page
     for _title, href in related(client, treatment.url, params):
         assert client.get(href).status_code == 200
     assert related(client, other.url, params) == [("Test question 9", "/questions/test-question-9/")]
+
+
+@pytest.mark.parametrize("params", [{}, {"from": "search"}], ids=["page cache", "rendered"])
+def test_a_post_links_the_live_treatments_it_names(client, clinic, params):
+    author = clinic["post"].author
+    second = make_treatment(clinic["treatments"], 5, title="Second", slug="second")
+    hidden = make_treatment(clinic["treatments"], 6, title="Hidden", slug="hidden")
+    hidden.unpublish()
+    post = make_question(clinic["questions"], author, 3, treatments=[clinic["treatment"], second, hidden])
+    page = BeautifulSoup(client.get(post.url, params).content, "html.parser")
+    links = [(a.text, a["href"]) for a in page.select('[aria-labelledby="related-treatments"] a')]
+    assert links == [(clinic["treatment"].title, clinic["treatment"].url), ("Second", "/treatments/second/")]

@@ -585,7 +585,7 @@ class QuestionPage(BasePage):
             if not isinstance(related, models.QuerySet):
                 # In a preview the relation is modelcluster's in-memory stand-in: look the pages up.
                 related = TreatmentPage.objects.filter(pk__in=[t.pk for t in related])
-            return list(related.live().only(*LINK_FIELDS).order_by("path"))
+            return chrome.page_links(request, related.live().order_by("path"))
 
         context["treatments"] = lazy(treatments)
         # The tag links go to the list of questions: this page's parent, from the breadcrumb trail (no query).
