@@ -51,6 +51,7 @@ def demo_server(tmp_path_factory):
     env.update(
         DJANGO_SETTINGS_MODULE="vial.settings.dev",
         DATABASE_URL=f"sqlite:///{database}",
+        CACHE_DIRECTORY=str(workdir / "cache"),  # the workers' shared cache, not the developer's demo's
         SECRET_KEY=secrets.token_urlsafe(64),
         PORT=str(port),
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",  # no worker runs: nothing is sent anyway

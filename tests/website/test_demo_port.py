@@ -69,3 +69,19 @@ def test_e_mail_links_canonical_og_url_and_sitemap_use_the_port(
     sitemap = client.get("/sitemap.xml", HTTP_HOST=f"127.0.0.1:{PORT}").content.decode()
     locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert locations and all(loc.startswith(f"{BASE}/") for loc in locations), locations[:3]
+
+
+def test_the_demo_workers_share_one_cache(tmp_path):
+    """`make demo` runs two gunicorn workers and a task worker: what one of them writes, the others read."""
+    code = (
+        "import django, sys; django.setup(); from django.core.cache import cache; "
+        "cache.set('written', 'by the first') if sys.argv[1] == 'write' else print(cache.get('written'))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "vial.settings.dev", "DATABASE_URL": ""}
+    environment.update(CACHE_DIRECTORY=str(tmp_path))
+    environment.pop("REDIS_URL", None)
+    for step in ("write", "read"):
+        result = subprocess.run(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-c", code, step], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+        )
+    assert result.stdout.split()[-3:] == ["by", "the", "first"]

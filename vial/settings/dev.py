@@ -12,6 +12,18 @@ DEBUG = env_bool("DEBUG", True)  # also serves the demo's uploaded images (produ
 WHITENOISE_USE_FINDERS = True  # whitenoise serves static files without collectstatic, under gunicorn too
 VIAL_DEMO_ALLOWED = True  # manage.py load_demo / load_booking_demo (vial.core.demo)
 
+# `make demo` runs two gunicorn workers and a task worker: they must share one cache, as in production
+# (vial/settings/production.py). In each process's own memory, a publish or a booking answered by one
+# worker left the other serving the old page, or offering the time just taken, until its entries expired.
+if not env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIRECTORY", str(BASE_DIR / "var" / "demo-cache")),  # noqa: F405
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+
 PORT = env_int("PORT", 8000)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{PORT}")
 SITE_BASE_URL = env_str("SITE_BASE_URL", WAGTAILADMIN_BASE_URL)
