@@ -3,6 +3,8 @@
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
+from tests.factories import make_treatment
+
 
 def test_draft_question_with_treatments_previews(clinic):
     post = clinic["post"]
@@ -14,6 +16,16 @@ def test_draft_question_with_treatments_previews(clinic):
     html = response.content.decode()
     assert "Draft wording" in html
     assert clinic["treatment"].title in html
+
+
+def test_a_draft_naming_other_treatments_previews_the_drafts_choice(clinic):
+    other = make_treatment(clinic["treatments"], n=1)
+    post = clinic["post"]
+    post.related_treatments = [other]
+    post.save_revision()
+    html = post.get_latest_revision_as_object().make_preview_request().content.decode()
+    assert f'href="{other.url}"' in html
+    assert f'href="{clinic["treatment"].url}"' not in html
 
 
 def test_a_home_page_draft_with_another_hero_image_previews_that_image(client, clinic, settings, tmp_path):

@@ -244,14 +244,15 @@ def serving_prefix() -> str:
 
 
 def page_links(request, pages) -> list[Crumb]:
-    """The title and URL of each page in `pages` (a page queryset) for a list of links, without
-    loading the pages themselves (a page object is costly to build); URLs as `{% pageurl %}` writes
-    them for a page of this request's site (a page of another site, which has no such URL, is left out)."""
+    """The title and URL of each of `pages`, (title, url_path) pairs such as a page queryset's
+    `values_list("title", "url_path")`, for a list of links without building page objects (costly);
+    URLs as `{% pageurl %}` writes them for a page of this request's site (a page of another site,
+    which has no such URL, is left out)."""
     site = Site.find_for_request(request)
     root = site.root_page.url_path if site is not None else "/"
     return [
         Crumb(title, serving_prefix() + url_path.removeprefix(root))
-        for title, url_path in pages.values_list("title", "url_path")
+        for title, url_path in pages
         if url_path.startswith(root)
     ]
 

@@ -28,6 +28,7 @@ from wagtail.url_routing import RouteResult
 from vial.compliance.forms import AdvertisingCheckedPageForm, AdvertisingCheckedSnippetForm
 from vial.core.caching import is_htmx, keep_private, varies_on_htmx
 from vial.core.params import query_param
+from vial.core.queries import SameQuery
 
 from . import chrome, seo
 from .blocks import BodyBlock, FAQStreamBlock
@@ -201,9 +202,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["treatments"] = lazy(
-            lambda: list(TreatmentPage.objects.live().only(*TreatmentPage.CARD_FIELDS).order_by("path")[:6])
-        )
+        context["treatments"] = lazy(HOME_TREATMENTS.objects)
         context["questions"] = lazy(
             lambda: list(
                 QuestionPage.objects.live()
@@ -468,14 +467,10 @@ class TreatmentPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["step"] = lazy(self.first_step)
-        context["questions"] = lazy(
-            lambda: chrome.page_links(
-                request, QuestionPage.objects.live().filter(related_treatments=self.pk).order_by("-date", "-pk")[:3]
-            )
-        )
+        context["questions"] = lazy(lambda: chrome.page_links(request, RELATED_QUESTIONS.rows(self.pk)))
 
         def testimonials():
-            found = list(Testimonial.objects.public().filter(treatment=self).only(*Testimonial.DISPLAY_FIELDS)[:3])
+            found = TREATMENT_TESTIMONIALS.objects(self.pk)
             for testimonial in found:
                 testimonial.treatment = self  # each links back to this page: no join to read it again
             return found
@@ -497,6 +492,28 @@ class TreatmentPage(BasePage):
     def json_ld(self, request):
         faq = seo.faq_page(seo.faq_pairs(self.faqs), request.build_absolute_uri(self.url))
         return [*super().json_ld(request), seo.treatment(self, request), *([faq] if faq else [])]
+
+
+#: What a treatment page shows of other content, read on every render (the page cache aside): the three
+#: newest live questions naming it, as links, and its three newest public reviews. SQL built once
+#: (`vial.core.queries`): building it was most of what these two queries cost.
+RELATED_QUESTIONS = SameQuery(
+    lambda treatment: (
+        QuestionPage.objects.live()
+        .filter(related_treatments=treatment)
+        .order_by("-date", "-pk")[:3]
+        .values_list("title", "url_path")
+    )
+)
+TREATMENT_TESTIMONIALS = SameQuery(
+    lambda treatment: Testimonial.objects.public().filter(treatment=treatment).only(*Testimonial.DISPLAY_FIELDS)[:3]
+)
+
+
+#: The first six treatments in the catalogue's order, as the home page's cards (SQL built once).
+HOME_TREATMENTS = SameQuery(
+    lambda: TreatmentPage.objects.live().only(*TreatmentPage.CARD_FIELDS).order_by("path")[:6], values=0
+)
 
 
 # --- Q&A blog --------------------------------------------------------------------------------
@@ -581,11 +598,11 @@ class QuestionPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
 
         def treatments():
-            related = self.related_treatments.all()
-            if not isinstance(related, models.QuerySet):
-                # In a preview the relation is modelcluster's in-memory stand-in: look the pages up.
-                related = TreatmentPage.objects.filter(pk__in=[t.pk for t in related])
-            return chrome.page_links(request, related.live().order_by("path"))
+            if getattr(request, "is_preview", False):
+                # A preview shows the editor's choice, which modelcluster holds in memory: look those up.
+                chosen = TreatmentPage.objects.filter(pk__in=[t.pk for t in self.related_treatments.all()])
+                return chrome.page_links(request, chosen.live().order_by("path").values_list("title", "url_path"))
+            return chrome.page_links(request, POST_TREATMENTS.rows(self.pk))
 
         context["treatments"] = lazy(treatments)
         # The tag links go to the list of questions: this page's parent, from the breadcrumb trail (no query).
@@ -599,6 +616,13 @@ class QuestionPage(BasePage):
 
     def json_ld(self, request):
         return [*super().json_ld(request), *seo.question(self, request)]
+
+
+#: The live treatments a Q&A post names, as links, read on every render (SQL built once, as a treatment
+#: page's related questions are).
+POST_TREATMENTS = SameQuery(
+    lambda post: TreatmentPage.objects.live().filter(questions=post).order_by("path").values_list("title", "url_path")
+)
 
 
 # --- Testimonials ----------------------------------------------------------------------------
