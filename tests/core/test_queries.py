@@ -50,7 +50,22 @@ def test_a_value_that_does_not_reach_the_sql_as_it_is_is_refused(db):
         by_word.rows("botox")
 
 
-def test_objects_refuse_a_queryset_that_reads_related_rows(clinic):
-    with_treatment = SameQuery(lambda pk: website.Testimonial.objects.filter(pk=pk).select_related("treatment"))
-    with pytest.raises(ImproperlyConfigured, match="select_related"):
-        with_treatment.objects(1)
+def test_objects_bring_their_select_related_rows_in_the_same_query(clinic, django_assert_num_queries):
+    treatment = clinic["treatment"]
+    with_treatment = SameQuery(
+        lambda pk: website.Testimonial.objects.filter(treatment=pk).select_related("treatment").order_by("pk")
+    )
+    with django_assert_num_queries(1):
+        found = with_treatment.objects(treatment.pk)
+        read = [(t.pk, t.treatment.title, t.treatment.url_path) for t in found]
+    assert read == [(t.pk, t.treatment.title, t.treatment.url_path) for t in with_treatment._build(treatment.pk)]
+    assert found and isinstance(found[0].treatment, website.TreatmentPage)
+
+
+def test_a_query_is_refused_what_it_cannot_answer(clinic):
+    with pytest.raises(ImproperlyConfigured, match="prefetch_related"):
+        SameQuery(lambda pk: website.QuestionPage.objects.filter(pk=pk).prefetch_related("tags")).objects(1)
+    with pytest.raises(ImproperlyConfigured, match="values_list"):
+        REVIEWS.rows(clinic["treatment"].pk)
+    with pytest.raises(ImproperlyConfigured, match="model instances"):
+        TITLES.objects(0, 12)

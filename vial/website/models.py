@@ -203,15 +203,8 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["treatments"] = lazy(HOME_TREATMENTS.objects)
-        context["questions"] = lazy(
-            lambda: list(
-                QuestionPage.objects.live()
-                .select_related("author")
-                .only(*QuestionPage.CARD_FIELDS)
-                .order_by("-date", "-pk")[:3]
-            )
-        )
-        context["testimonials"] = lazy(lambda: list(Testimonial.objects.public().for_display()[:3]))
+        context["questions"] = lazy(HOME_QUESTIONS.objects)
+        context["testimonials"] = lazy(HOME_TESTIMONIALS.objects)
         context["rating"] = lazy(lambda: seo.site_rating(request))
         return context
 
@@ -510,12 +503,6 @@ TREATMENT_TESTIMONIALS = SameQuery(
 )
 
 
-#: The first six treatments in the catalogue's order, as the home page's cards (SQL built once).
-HOME_TREATMENTS = SameQuery(
-    lambda: TreatmentPage.objects.live().only(*TreatmentPage.CARD_FIELDS).order_by("path")[:6], values=0
-)
-
-
 # --- Q&A blog --------------------------------------------------------------------------------
 
 
@@ -734,6 +721,24 @@ class TestimonialIndexPage(BasePage):
     def serve(self, request, *args, **kwargs):
         # One URL, two answers (the page, or the list for HTMX): no cache may hand one out for the other.
         return varies_on_htmx(super().serve(request, *args, **kwargs))
+
+
+#: What the home page shows of other content, read on every render (the page cache aside): the first
+#: six treatments in the catalogue's order, the three newest answers and the three newest public
+#: reviews. SQL built once (`vial.core.queries`): building it was most of what these queries cost.
+HOME_TREATMENTS = SameQuery(
+    lambda: TreatmentPage.objects.live().only(*TreatmentPage.CARD_FIELDS).order_by("path")[:6], values=0
+)
+HOME_QUESTIONS = SameQuery(
+    lambda: (
+        QuestionPage.objects.live()
+        .select_related("author")
+        .only(*QuestionPage.CARD_FIELDS)
+        .order_by("-date", "-pk")[:3]
+    ),
+    values=0,
+)
+HOME_TESTIMONIALS = SameQuery(lambda: Testimonial.objects.public().for_display()[:3], values=0)
 
 
 # --- Accreditations and awards ---------------------------------------------------------------
