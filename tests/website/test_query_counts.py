@@ -118,6 +118,24 @@ def test_the_treatments_list_shows_a_page_of_cards_at_a_time(client, clinic, no_
     assert "Aesthetic treatments" in first and "Aesthetic treatments" not in last
 
 
+def test_the_first_page_of_treatments_is_the_same_however_it_is_asked_for(client, clinic, no_page_cache):
+    """The first page (cards and count in one query) matches the paginator's own first page (`?page=x`)."""
+
+    def cards_and_pages(url):
+        html = client.get(url).content.decode()
+        return html[html.index("<main") : html.index("</main>")]
+
+    grow_tenfold(clinic)
+    url = clinic["treatments"].url
+    first = cards_and_pages(url)
+    assert first == cards_and_pages(url + "?page=1") == cards_and_pages(url + "?page=x")
+    assert "More treatments" in first and "?page=2" in first
+    for page in clinic["treatments"].get_children().live():
+        page.unpublish()
+    empty = cards_and_pages(url)
+    assert 'class="card treatment-card"' not in empty and "More treatments" not in empty
+
+
 def test_a_first_visit_looks_up_only_its_own_page_s_image(client, clinic, no_page_cache):
     """The home page is cached with the Site that every request reads: its og:image is looked up when the
     home page renders, not on every page's first visit (which would cost each cold page a query)."""

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Case, Count, Prefetch, When
+from django.db.models import Avg, Case, Count, Prefetch, When, Window
 from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -250,8 +250,9 @@ class StandardPage(BasePage):
 class TreatmentIndexPage(BasePage):
     """The treatments catalogue, grouped by aesthetic and medical use, a page of cards at a time.
 
-    Paginated so the page costs the same however many treatments the clinic adds: two queries
-    (count and the page's cards) and at most `per_page` cards of HTML. Cards are ordered by group,
+    Paginated so the page costs the same however many treatments the clinic adds: one query for the
+    first page (its cards, each with the count), two for later ones (count and cards), and at most
+    `per_page` cards of HTML. Cards are ordered by group,
     then by their place in the tree, and each page shows its cards under their group headings.
     """
 
@@ -261,17 +262,29 @@ class TreatmentIndexPage(BasePage):
     max_count = 1
     per_page = 24
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    @staticmethod
+    def catalogue():
+        """Every live treatment as a card, in the catalogue's order: by group, then place in the tree.
+        (A treatment's only possible parent is this page, of which there is one: `parent_page_types`,
+        `max_count`.)"""
         order = Case(
             *(When(category=value, then=n) for n, (value, _) in enumerate(TreatmentPage.Category.choices)),
             default=len(TreatmentPage.Category.choices),
         )
-        treatments = (
-            TreatmentPage.objects.child_of(self).live().only(*TreatmentPage.CARD_FIELDS).order_by(order, "path")
-        )
+        return TreatmentPage.objects.live().only(*TreatmentPage.CARD_FIELDS).order_by(order, "path")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+
+        def cards():
+            if request.GET.get("page", "1") == "1":
+                # The first page, which nearly every visit asks for: its cards and the count in one query.
+                first = CATALOGUE_FIRST_PAGE.objects()
+                return paginate(first, request, self.per_page, count=first[0].total if first else 0)
+            return paginate(self.catalogue(), request, self.per_page)
+
         # Lazy, like every list here: a page served from `{% pagecache %}` counts nothing.
-        page = lazy(lambda: paginate(treatments, request, self.per_page))
+        page = lazy(cards)
         context["treatments_page"] = page
 
         def groups():
@@ -500,6 +513,14 @@ RELATED_QUESTIONS = SameQuery(
 )
 TREATMENT_TESTIMONIALS = SameQuery(
     lambda treatment: Testimonial.objects.public().filter(treatment=treatment).only(*Testimonial.DISPLAY_FIELDS)[:3]
+)
+
+
+#: The treatments list's first page of cards, each with the number of live treatments (a window count:
+#: the paginator needs no COUNT query of its own), from SQL built once.
+CATALOGUE_FIRST_PAGE = SameQuery(
+    lambda: TreatmentIndexPage.catalogue().annotate(total=Window(Count("pk")))[: TreatmentIndexPage.per_page],
+    values=0,
 )
 
 
