@@ -19,6 +19,8 @@ def test_every_page_has_wagtails_url_from_the_requests_site(clinic):
     for page in pages:
         assert page.get_url_parts(request) == Page.get_url_parts(page, request), page.url_path
         assert page.get_url(request) == Page.get_url(page, request)
+        assert page.get_url(request, request._wagtail_site) == Page.get_url(page, request, request._wagtail_site)
+        assert page.get_url() == Page.get_url(page)
         assert page.get_full_url(request) == Page.get_full_url(page, request)
 
 

@@ -107,19 +107,34 @@ class BasePage(HeroImageMixin, Page):
         """
         return self.hero_image.get_rendition(self.og_image_spec).url if self.hero_image else ""
 
-    def get_url_parts(self, request=None):
-        """Wagtail's (site id, root URL, path) for a page of the request's own Site, without its lookups.
+    def _on_requests_site(self, request):
+        """(the request's Site, this page's path on it) for a page under that Site's root, else (None, None).
 
         Wagtail looks through every site's root path and reverses its serving URL for each link (most
         of what `{% pageurl %}` costs, and a list page has dozens); for a page under the request's Site
         the answer is that Site's and the path below its root, which Wagtail would choose too (it prefers
-        the current site). Anything else is Wagtail's own answer.
+        the current site).
         """
         site = getattr(request, "_wagtail_site", None)  # the cached Site (CachedSiteMiddleware), root page loaded
         root = site.root_page.url_path if site is not None and Site.root_page.is_cached(site) else None
         if root and self.url_path and self.url_path.startswith(root):
-            return site.pk, site.root_url, chrome.serving_prefix() + self.url_path[len(root) :]
+            return site, chrome.serving_prefix() + self.url_path[len(root) :]
+        return None, None
+
+    def get_url_parts(self, request=None):
+        """Wagtail's (site id, root URL, path), without its lookups for a page of the request's Site."""
+        site, path = self._on_requests_site(request)
+        if path is not None:
+            return site.pk, site.root_url, path
         return super().get_url_parts(request)
+
+    def get_url(self, request=None, current_site=None):
+        """Wagtail's link to this page: for a page of the request's Site, its path (Wagtail's answer when
+        the sites match), without Wagtail counting every site's root path first."""
+        site, path = self._on_requests_site(request)
+        if path is not None and current_site in (None, site):
+            return path
+        return super().get_url(request, current_site)
 
     def get_cache_key_components(self):
         # A page also shows other content (related pages, ratings, the menu), so its cached
@@ -496,7 +511,7 @@ class TreatmentPage(BasePage):
         return chrome.cached(f"first-step:{self.pk}", lambda: catalogue.first_step(self.pk))
 
     def json_ld(self, request):
-        faq = seo.faq_page(seo.faq_pairs(self.faqs), request.build_absolute_uri(self.url))
+        faq = seo.faq_page(seo.faq_pairs(self.faqs), request.build_absolute_uri(self.get_url(request)))
         return [*super().json_ld(request), seo.treatment(self, request), *([faq] if faq else [])]
 
 

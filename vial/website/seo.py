@@ -11,6 +11,11 @@ def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if url and url.startswith("/") else url
 
 
+def _url(page, request) -> str:
+    """A page's URL, or a breadcrumb's (`chrome.Crumb`, whose URL is worked out already)."""
+    return page.get_url(request) if hasattr(page, "get_url") else page.url
+
+
 def _settings(request):
     from .models import ClinicSettings
 
@@ -24,7 +29,7 @@ def breadcrumbs(page, request) -> dict:
         "@context": SCHEMA,
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": i, "name": p.title, "item": _absolute(request, p.url)}
+            {"@type": "ListItem", "position": i, "name": p.title, "item": _absolute(request, _url(p, request))}
             for i, p in enumerate(crumbs, start=1)
         ],
     }
@@ -92,7 +97,7 @@ def clinic(location, request) -> dict:
         "@context": SCHEMA,
         "@type": "MedicalClinic",
         "name": f"{_settings(request).name}, {location.town}",
-        "url": _absolute(request, location.url),
+        "url": _absolute(request, location.get_url(request)),
         "telephone": location.phone,
         "address": {
             "@type": "PostalAddress",
@@ -123,7 +128,7 @@ def treatment(page, request) -> dict:
         "@type": "MedicalTherapy" if page.category == page.Category.MEDICAL else "MedicalProcedure",
         "name": page.title,
         "description": page.summary,
-        "url": _absolute(request, page.url),
+        "url": _absolute(request, page.get_url(request)),
         "bodyLocation": ", ".join(page.area_list),
         "howPerformed": strip_tags(expand_db_html(page.how_it_works)),
     }
@@ -158,7 +163,7 @@ def faq_pairs(faqs) -> list[tuple[str, str]]:
 
 def question(page, request) -> list[dict]:
     """BlogPosting for the post, and FAQPage for its question and follow-ups."""
-    url = _absolute(request, page.url)
+    url = _absolute(request, page.get_url(request))
     author = page.author
     posting = {
         "@context": SCHEMA,
