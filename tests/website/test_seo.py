@@ -152,3 +152,19 @@ def test_a_post_lists_its_tags_in_the_order_they_were_added_each_linking_to_its_
         links = [(a["href"], a.text) for a in soup.select("p.tags a")]
         questions = clinic["questions"].url
         assert links == [(f"{questions}?tag=zebra-crossing", "zebra crossing"), (f"{questions}?tag=apple", "apple")]
+
+
+def test_each_page_describes_itself_to_search_engines(client, clinic):
+    def description(page):
+        soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+        return soup.find("meta", attrs={"name": "description"})["content"]
+
+    treatment, home, reviews = clinic["treatment"], clinic["home"], clinic["reviews"]
+    assert description(treatment) == treatment.summary  # a page type with a summary
+    assert "Medical and aesthetic treatments across" in description(home)  # one without: the clinic's line
+    reviews.search_description = "What patients say about us, in their words."
+    reviews.save_revision().publish()
+    assert description(reviews) == "What patients say about us, in their words."  # the editor's, first
+    treatment.search_description = "Sweating less, explained."
+    treatment.save_revision().publish()
+    assert description(treatment) == "Sweating less, explained."

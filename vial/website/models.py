@@ -107,6 +107,12 @@ class BasePage(HeroImageMixin, Page):
         """
         return self.hero_image.get_rendition(self.og_image_spec).url if self.hero_image else ""
 
+    @property
+    def meta_description(self) -> str:
+        """The page's meta description: its search description, else its summary on page types with one.
+        (A template asking a page for a field it lacks costs Django a `dir()` of the page: 0.2 ms.)"""
+        return self.search_description or getattr(self, "summary", "")
+
     def _on_requests_site(self, request):
         """(the request's Site, this page's path on it) for a page under that Site's root, else (None, None).
 
