@@ -30,7 +30,8 @@ class SameQuery:
     queryset (tuples), `.objects(*values)` for model instances (`select_related` rows included).
 
     `build` must use each value as a plain parameter (an `=` filter on a key or number), so the marker
-    reaches the SQL as it is; the first call checks that it does. Values only: no prefetch_related.
+    reaches the SQL as it is; the first call checks that it does. No prefetch_related (it needs queries
+    of its own).
     """
 
     def __init__(self, build: Callable[..., QuerySet], values: int = 1):
@@ -50,9 +51,11 @@ class SameQuery:
             raise ImproperlyConfigured(f"{self._build!r}: a value does not reach the SQL as a parameter")
         return queryset, compiler, sql, tuple(params), places
 
-    def _run(self, values: tuple):
+    def _run(self, values: tuple, iterable: type, use: str):
         """The rows for these values, with the database's types converted as Django converts them."""
         queryset, compiler, sql, params, places = self._compiled
+        if queryset._iterable_class is not iterable:
+            raise ImproperlyConfigured(f"{self._build!r}: {use}")
         params = list(params)
         for value, at in zip(values, places, strict=True):
             for index in at:
@@ -63,16 +66,12 @@ class SameQuery:
         return queryset, compiler, list(compiler.results_iter(results=[found]))
 
     def rows(self, *values) -> list[tuple]:
-        queryset, _, rows = self._run(values)
-        if queryset._iterable_class is not ValuesListIterable:
-            raise ImproperlyConfigured(f"{self._build!r}: rows() is for a values_list queryset")
+        _, _, rows = self._run(values, ValuesListIterable, "rows() is for a values_list queryset")
         return [tuple(row) for row in rows]
 
     def objects(self, *values) -> list:
         """Model instances as ModelIterable makes them from the same rows (its steps, without the SQL)."""
-        queryset, compiler, rows = self._run(values)
-        if queryset._iterable_class is not ModelIterable:
-            raise ImproperlyConfigured(f"{self._build!r}: objects() is for a queryset of model instances")
+        queryset, compiler, rows = self._run(values, ModelIterable, "objects() is for a queryset of model instances")
         db, info = queryset.db, compiler.klass_info
         first, last = info["select_fields"][0], info["select_fields"][-1] + 1
         names = [column[0].target.attname for column in compiler.select[first:last]]

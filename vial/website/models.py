@@ -273,8 +273,8 @@ class TreatmentIndexPage(BasePage):
 
     Paginated so the page costs the same however many treatments the clinic adds: one query for the
     first page (its cards, each with the count), two for later ones (count and cards), and at most
-    `per_page` cards of HTML. Cards are ordered by group,
-    then by their place in the tree, and each page shows its cards under their group headings.
+    `per_page` cards of HTML. Cards are ordered by group, then by their place in the tree, and each
+    page shows its cards under their group headings.
     """
 
     intro = models.TextField(blank=True)
