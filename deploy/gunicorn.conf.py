@@ -16,14 +16,15 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak cannot grow for ever, but rarely and never together:
-# a new worker imports Django and Wagtail again (about a second) while its share of requests waits,
-# which at 5,000 requests showed as p99 spikes of ~1 s in a 15-second benchmark. At 50,000 (+-10%)
-# a worker at 300 requests/s recycles every few minutes, one at a time. (`preload_app` would make a
-# recycle cheap too, but a HUP would then keep the old code: deploys could no longer reload without
-# dropping requests.)
-max_requests = 50000
-max_requests_jitter = 5000
+# Workers are not recycled after a number of requests (GUNICORN_MAX_REQUESTS, default 0: never). A
+# recycled worker exits, and its replacement imports Django and Wagtail (about a second of a core)
+# while the others take its share: the p99 of a benchmark went to ~1 s at 5,000 requests, and to
+# 386 ms at 50,000 once a benchmark run sent that many (docs/benchmarks.md). A deploy's reload (HUP)
+# starts the new workers before the old ones stop, so it stalls nothing; `preload_app` would make a
+# recycle cheap instead, but a HUP would then keep the old code. Vial has no known leak; if one
+# appears, set GUNICORN_MAX_REQUESTS (a jitter of a tenth keeps workers from recycling together).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 # Trust X-Forwarded-* only from nginx on the same machine.
 forwarded_allow_ips = "127.0.0.1,::1"
 # nginx keeps the access log (without query strings: search terms can be health data, see
