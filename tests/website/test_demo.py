@@ -100,6 +100,13 @@ def test_a_second_run_changes_nothing(demo):
     assert f"Admin: http://127.0.0.1:{port}/admin/  user: admin  password: vial-demo-admin" in demo["out"]
 
 
+def test_loading_the_demo_forgets_what_the_cache_kept_of_an_earlier_copy(demo):
+    """`make demo`'s processes share a cache that outlives db.sqlite3: a page kept for a deleted copy must go."""
+    cache.set("website:page:of-a-deleted-demo", "a page with another database's ids")
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    assert cache.get("website:page:of-a-deleted-demo") is None
+
+
 def test_rerun_keeps_edits_and_restores_only_what_is_missing(demo):
     treatment = TreatmentPage.objects.get(slug="frown-lines")
     treatment.title = "Frown lines (edited)"

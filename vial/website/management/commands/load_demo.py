@@ -2,6 +2,7 @@
 
 import time
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
 from vial.core.demo import refuse_unless_demo_allowed
@@ -16,4 +17,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         loader = DemoLoader()
         loader.run(out=self.stdout.write)
+        # The demo's processes share a file cache (vial/settings/dev.py) that outlives its database: what
+        # it kept about an earlier copy of the demo (a db.sqlite3 since deleted) must not be served.
+        cache.clear()
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s ({loader.tally.created} new objects).")
